@@ -1,16 +1,25 @@
-"""Command line: ``python -m api …`` or ``cixi-api …``."""
+"""Command line: ``python -m api …`` or ``cixi-api …``. Every command reads DATABASE_URL."""
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
+import uvicorn
 
+from api import migrate
 from api.coverage import coverage_report
+from api.db import create_db_engine, is_sqlite
+from api.ingest.load import load_bundle
 from api.ingest.read import Bundle, SeedValidationError, read_bundle
 from api.settings import get_settings
 
 app = typer.Typer(help="Cixi 2021 government work report: open-data API.", no_args_is_help=True)
+db_app = typer.Typer(help="Schema migrations (Alembic).", no_args_is_help=True)
 seed_app = typer.Typer(help="Validate and load the curated data in seed/.")
+app.add_typer(db_app, name="db")
 app.add_typer(seed_app, name="seed")
+
+OPENAPI_DIR = Path(__file__).resolve().parent.parent / "openapi"
 
 
 @app.callback()
@@ -28,31 +37,93 @@ def _read_or_exit() -> Bundle:
         raise typer.Exit(1) from None
 
 
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to listen on (default HOST or 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default PORT or 8000).")] = None,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+) -> None:
+    """Serve the API. An embedded SQLite database is created, migrated and seeded first if needed."""
+    settings = get_settings()
+    engine = create_db_engine(settings.database_url)
+    if is_sqlite(settings.database_url) and not migrate.is_up_to_date(engine):
+        migrate.upgrade(engine)
+        typer.echo("database migrated to the newest revision")
+    if is_sqlite(settings.database_url) and _is_empty(engine):
+        result = load_bundle(engine, _read_or_exit())
+        typer.echo(f"embedded database seeded: {result.changed} rows")
+    engine.dispose()
+    uvicorn.run(
+        "api.asgi:app",
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level=settings.log_level,
+        workers=workers,
+        server_header=False,
+    )
+
+
+def _is_empty(engine: object) -> bool:
+    from sqlalchemy import func, select
+    from sqlmodel import Session
+
+    from api.models import Report
+
+    with Session(engine) as session:  # type: ignore[arg-type]
+        return session.exec(select(func.count()).select_from(Report)).one()[0] == 0
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
+    """Migrate the schema up to REVISION (default: the newest)."""
+    engine = create_db_engine(get_settings().database_url)
+    migrate.upgrade(engine, revision)
+    typer.echo(f"at revision {migrate.current_revision(engine)}")
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "base") -> None:
+    """Migrate the schema down to REVISION (default: base, an empty database)."""
+    engine = create_db_engine(get_settings().database_url)
+    migrate.downgrade(engine, revision)
+    typer.echo(f"at revision {migrate.current_revision(engine) or 'base'}")
+
+
 @seed_app.callback(invoke_without_command=True)
 def seed(
     context: typer.Context,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate only; write nothing.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate, and count what would change; write nothing.")] = False,
 ) -> None:
-    """Validate every seed file, then load them in one transaction."""
+    """Validate every seed file, then load them in one transaction (a second run changes nothing)."""
     if context.invoked_subcommand is not None:
         return
     bundle = _read_or_exit()
     counts = ", ".join(f"{count} {table}" for table, count in bundle.counts().items())
     typer.echo(f"valid: {counts}")
-    if dry_run:
+    engine = create_db_engine(get_settings().database_url)
+    if dry_run and not _has_schema(engine):
         return
+    result = load_bundle(engine, bundle, dry_run=dry_run)
+    typer.echo(result.summary())
+    typer.echo(f"{'would change' if dry_run else 'changed'} {result.changed} rows")
+
+
+def _has_schema(engine: object) -> bool:
+    return migrate.current_revision(engine) is not None  # type: ignore[arg-type]
 
 
 @seed_app.command("coverage")
 def seed_coverage(
     show: Annotated[str, typer.Option(help="Which numbers to list: uncovered, excluded, covered or all.")] = "uncovered",
+    start: Annotated[int, typer.Option(help="List only numbers at or after this character offset.")] = 0,
+    end: Annotated[int | None, typer.Option(help="List only numbers before this character offset.")] = None,
 ) -> None:
     """List every number of the report and whether a record or an exclusion accounts for it."""
     bundle = _read_or_exit()
-    valued = bundle.tables["observations"] + bundle.tables["livelihood_items"]
-    report = coverage_report(bundle.text, valued, bundle.tables["coverage_exclusions"])
+    report = coverage_report(bundle.text, bundle.valued_rows(), bundle.tables["coverage_exclusions"])
     for number in report.numbers:
-        if show in ("all", number.state):
+        in_range = start <= number.char_start and (end is None or number.char_start < end)
+        if in_range and show in ("all", number.state):
             detail = ", ".join(number.covered_by) or number.reason or ""
             typer.echo(f"{number.char_start:>6} {number.state:<9} {number.text:<8} …{number.context}…  {detail}")
     summary = report.summary()
@@ -62,3 +133,20 @@ def seed_coverage(
     )
     if report.uncovered:
         raise typer.Exit(1)
+
+
+@app.command("export-schema")
+def export_schema(
+    directory: Annotated[Path, typer.Option(help="Where to write openapi.json and schema.graphql.")] = OPENAPI_DIR,
+) -> None:
+    """Write the OpenAPI document and the GraphQL SDL (committed, and checked for drift by the tests)."""
+    from api.contracts import graphql_sdl, openapi_json
+
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "openapi.json").write_text(openapi_json(), encoding="utf-8")
+    (directory / "schema.graphql").write_text(graphql_sdl(), encoding="utf-8")
+    typer.echo(f"wrote {directory / 'openapi.json'} and {directory / 'schema.graphql'}")
+
+
+
+

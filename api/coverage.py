@@ -86,6 +86,13 @@ def _exclusion_reason(text: str, token: NumberToken, exclusions: list[Mapping[st
     return None
 
 
+def _pinned_exclusion(text: str, token: NumberToken, exclusions: list[Mapping[str, Any]]) -> str | None:
+    """An exclusion that names this very place (text + context) wins over a record's value:
+    a quote may hold the same digits twice ("2A以上国企2家"), only one of them a quantity."""
+    pinned = [exclusion for exclusion in exclusions if exclusion.get("context") and exclusion.get("text")]
+    return _exclusion_reason(text, token, pinned)
+
+
 def _inside_context(text: str, token: NumberToken, context: str) -> bool:
     start = text.find(context)
     while start != -1:
@@ -102,6 +109,10 @@ def coverage_report(text: str, valued_rows: Iterable[Mapping[str, Any]], exclusi
     report = CoverageReport()
     for token in number_tokens(text):
         context = text[max(0, token.start - CONTEXT_CHARS) : token.end + CONTEXT_CHARS].replace("\n", " ")
+        pinned = _pinned_exclusion(text, token, exclusion_list)
+        if pinned is not None:
+            report.numbers.append(NumberStatus(token.text, token.start, token.end, "excluded", context, reason=pinned))
+            continue
         covered_by = spans.get((token.start, token.end))
         if covered_by:
             report.numbers.append(NumberStatus(token.text, token.start, token.end, "covered", context, tuple(covered_by)))

@@ -34,6 +34,8 @@ from api.ingest.yaml_lines import YamlSyntaxError, load_yaml, pop_line
 from api.vocab import Measure
 
 Row = dict[str, Any]
+UNITLESS_MEASURES = frozenset({Measure.ranking, Measure.ratio, Measure.count})
+"""Measures the report may state without a unit word: 第四, 收入比1.64, 六大标志性工程."""
 RecordT = TypeVar("RecordT", bound=BaseModel)
 
 TABLE_ORDER = (
@@ -72,6 +74,10 @@ class Bundle:
     report_id: str
     text: str
     tables: dict[str, list[Row]] = field(default_factory=dict)
+
+    def valued_rows(self) -> list[Row]:
+        """Rows whose value a number of the text must be (for coverage)."""
+        return self.tables.get("observations", []) + self.tables.get("livelihood_items", [])
 
     def counts(self) -> dict[str, int]:
         return {table: len(self.tables.get(table, [])) for table in TABLE_ORDER}
@@ -397,7 +403,7 @@ class _BundleBuilder:
                 self.reader.fail(located.path, located.line, "an observation needs a value")
                 continue
             provenance = self._provenance(located, record)
-            values = self._value_columns(located, record, record.quote, unit_optional=record.measure == Measure.ranking)
+            values = self._value_columns(located, record, record.quote, unit_optional=record.measure in UNITLESS_MEASURES)
             if provenance is None or values is None:
                 continue
             start, _, end = record.period.partition("/")

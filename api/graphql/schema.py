@@ -1,0 +1,197 @@
+"""The GraphQL schema: root fields are thin resolvers over ``api.queries``."""
+
+from collections.abc import Callable
+from typing import Annotated, Any, Generic, TypeVar
+
+import strawberry
+from fastapi import Request
+from sqlmodel import Session
+from strawberry.fastapi import GraphQLRouter
+from strawberry.types import Info
+
+from api import queries, schemas
+from api.graphql import types
+from api.graphql.inputs import conditions_from_where, sort_field_enum, sort_keys, where_input
+from api.graphql.loaders import build_loaders, in_thread
+from api.queries import ListOptions, PageResult, Resource
+
+NodeT = TypeVar("NodeT")
+MAX_FIRST = 100
+
+
+@strawberry.type(description="An item and the cursor that continues after it.")
+class Edge(Generic[NodeT]):
+    cursor: str
+    node: NodeT
+
+
+@strawberry.type(description="A page of a list with its total (Relay connection).")
+class Connection(Generic[NodeT]):
+    total_count: int
+    page_info: types.PageInfo
+    edges: list[Edge[NodeT]]
+    nodes: list[NodeT]
+
+
+def _sort_input(resource: Resource) -> type:
+    enum = sort_field_enum(resource)
+    name = enum.__name__.removesuffix("Field")
+    namespace: dict[str, Any] = {"__annotations__": {"field": enum, "descending": bool}, "descending": False}
+    cls = type(name, (), namespace)
+    return strawberry.input(cls, description=f"A sort key for {resource.name.replace('_', ' ')}.")
+
+
+WHERE = {name: where_input(resource) for name, resource in queries.RESOURCES.items()}
+SORT = {name: _sort_input(resource) for name, resource in queries.RESOURCES.items()}
+
+
+async def _connection(
+    info: Info,
+    resource: Resource,
+    where: Any,
+    sort: list[Any] | None,
+    first: int,
+    after: str | None,
+    convert: Callable[[Any], Any],
+) -> Connection[Any]:
+    options = ListOptions(conditions_from_where(where), sort_keys(sort), queries.clamp_limit(first, MAX_FIRST), after)
+    for condition in options.conditions:
+        queries.condition_clause(resource, condition)
+
+    def work(session: Session) -> PageResult:
+        return queries.list_rows(session, resource, options)
+
+    page = await in_thread(info.context["engine"], work)
+    nodes = [convert(row) for row in page.rows]
+    edges = [Edge(cursor=queries.row_cursor(resource, options, row), node=node) for row, node in zip(page.rows, nodes, strict=True)]
+    return Connection(
+        total_count=page.total,
+        page_info=types.PageInfo(has_next_page=page.next_cursor is not None, end_cursor=page.next_cursor),
+        edges=edges,
+        nodes=nodes,
+    )
+
+
+async def _one(info: Info, fetch: Callable[[Session], Any], convert: Callable[[Any], Any]) -> Any:
+    try:
+        row = await in_thread(info.context["engine"], fetch)
+    except queries.NotFound:
+        return None
+    return convert(row)
+
+
+def _section(row: Any) -> types.Section:
+    return types.Section.from_pydantic(schemas.SectionPublic.from_row(row))
+
+
+def _report(row: Any) -> types.Report:
+    return types.Report.from_pydantic(schemas.ReportPublic.from_row(row))
+
+
+def _indicator(row: Any) -> types.Indicator:
+    return types.Indicator.from_pydantic(schemas.IndicatorPublic.from_row(row, []))
+
+
+def _observation(row: Any) -> types.Observation:
+    return types.Observation.from_pydantic(schemas.ObservationPublic.from_row(row))
+
+
+def _project(row: Any) -> types.Project:
+    return types.Project.from_pydantic(schemas.ProjectPublic.from_row(row, []))
+
+
+def _livelihood_item(row: Any) -> types.LivelihoodItem:
+    return types.LivelihoodItem.from_pydantic(schemas.LivelihoodItemPublic.from_row(row))
+
+
+def _goal(row: Any) -> types.FiveYearGoal:
+    return types.FiveYearGoal.from_pydantic(schemas.FiveYearGoalPublic.from_row(row))
+
+
+First = Annotated[int, strawberry.argument(description=f"Page size, 1–{MAX_FIRST}.")]
+After = Annotated[str | None, strawberry.argument(description="endCursor of the previous page.")]
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="Reports served by this API.")
+    async def reports(
+        self, info: Info, where: WHERE["reports"] | None = None, sort: list[SORT["reports"]] | None = None, first: First = 50, after: After = None  # type: ignore[valid-type]
+    ) -> Connection[types.Report]:
+        return await _connection(info, queries.REPORTS, where, sort, first, after, _report)
+
+    @strawberry.field(description="One report by id (e.g. cixi-2021).")
+    async def report(self, info: Info, id: strawberry.ID) -> types.Report | None:  # noqa: A002 - GraphQL's conventional argument name
+        return await _one(info, lambda session: queries.get_report(session, key=str(id)), _report)
+
+    @strawberry.field(description="The report's heading tree, in document order.")
+    async def sections(
+        self, info: Info, where: WHERE["sections"] | None = None, sort: list[SORT["sections"]] | None = None, first: First = 50, after: After = None  # type: ignore[valid-type]
+    ) -> Connection[types.Section]:
+        return await _connection(info, queries.SECTIONS, where, sort, first, after, _section)
+
+    @strawberry.field(description="One section by id.")
+    async def section(self, info: Info, id: strawberry.ID) -> types.Section | None:  # noqa: A002
+        return await _one(info, lambda session: queries.get_section(session, key=str(id)), _section)
+
+    @strawberry.field(description="Indicator concepts, each with its observations.")
+    async def indicators(
+        self, info: Info, where: WHERE["indicators"] | None = None, sort: list[SORT["indicators"]] | None = None, first: First = 50, after: After = None  # type: ignore[valid-type]
+    ) -> Connection[types.Indicator]:
+        return await _connection(info, queries.INDICATORS, where, sort, first, after, _indicator)
+
+    @strawberry.field(description="One indicator by id (e.g. gdp).")
+    async def indicator(self, info: Info, id: strawberry.ID) -> types.Indicator | None:  # noqa: A002
+        return await _one(info, lambda session: queries.get_indicator(session, key=str(id)), _indicator)
+
+    @strawberry.field(description="Every number of the report as an observation of an indicator.")
+    async def observations(
+        self, info: Info, where: WHERE["observations"] | None = None, sort: list[SORT["observations"]] | None = None, first: First = 50, after: After = None  # type: ignore[valid-type]
+    ) -> Connection[types.Observation]:
+        return await _connection(info, queries.OBSERVATIONS, where, sort, first, after, _observation)
+
+    @strawberry.field(description="One observation by id (e.g. gdp-2020-citywide).")
+    async def observation(self, info: Info, id: strawberry.ID) -> types.Observation | None:  # noqa: A002
+        return await _one(info, lambda session: queries.get_observation(session, key=str(id)), _observation)
+
+    @strawberry.field(description="Named projects.")
+    async def projects(
+        self, info: Info, where: WHERE["projects"] | None = None, sort: list[SORT["projects"]] | None = None, first: First = 50, after: After = None  # type: ignore[valid-type]
+    ) -> Connection[types.Project]:
+        return await _connection(info, queries.PROJECTS, where, sort, first, after, _project)
+
+    @strawberry.field(description="One project by id (e.g. tongsujiayong-railway).")
+    async def project(self, info: Info, id: strawberry.ID) -> types.Project | None:  # noqa: A002
+        return await _one(info, lambda session: queries.get_project(session, key=str(id)), _project)
+
+    @strawberry.field(description="People's-livelihood (民生) items.")
+    async def livelihood_items(
+        self, info: Info, where: WHERE["livelihood_items"] | None = None, sort: list[SORT["livelihood_items"]] | None = None, first: First = 50, after: After = None  # type: ignore[valid-type]
+    ) -> Connection[types.LivelihoodItem]:
+        return await _connection(info, queries.LIVELIHOOD_ITEMS, where, sort, first, after, _livelihood_item)
+
+    @strawberry.field(description="One livelihood item by id.")
+    async def livelihood_item(self, info: Info, id: strawberry.ID) -> types.LivelihoodItem | None:  # noqa: A002
+        return await _one(info, lambda session: queries.get_livelihood_item(session, key=str(id)), _livelihood_item)
+
+    @strawberry.field(description="14th Five-Year Plan goals, major tasks and the 2035 vision.")
+    async def five_year_goals(
+        self, info: Info, where: WHERE["five_year_goals"] | None = None, sort: list[SORT["five_year_goals"]] | None = None, first: First = 50, after: After = None  # type: ignore[valid-type]
+    ) -> Connection[types.FiveYearGoal]:
+        return await _connection(info, queries.FIVE_YEAR_GOALS, where, sort, first, after, _goal)
+
+    @strawberry.field(description="One five-year goal by id.")
+    async def five_year_goal(self, info: Info, id: strawberry.ID) -> types.FiveYearGoal | None:  # noqa: A002
+        return await _one(info, lambda session: queries.get_five_year_goal(session, key=str(id)), _goal)
+
+
+schema = strawberry.Schema(query=Query)
+
+
+async def _context(request: Request) -> dict[str, Any]:
+    engine = request.app.state.engine
+    return {"request": request, "engine": engine, "loaders": build_loaders(engine)}
+
+
+def graphql_router() -> GraphQLRouter[Any, None]:
+    return GraphQLRouter(schema, context_getter=_context, include_in_schema=False)

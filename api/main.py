@@ -1,0 +1,55 @@
+"""The application: REST under /v1, GraphQL at /graphql, probes under /health."""
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
+from sqlalchemy import Engine
+
+from api import __version__
+from api.db import create_db_engine
+from api.graphql.schema import graphql_router
+from api.rest import v1
+from api.rest.health import router as health_router
+from api.rest.problems import install_problem_handlers
+from api.settings import Settings, get_settings
+
+DESCRIPTION = """
+Every fact of the **2021 Cixi Municipal Government Work Report** (2021年慈溪市政府工作报告) as
+structured, bilingual, citable records: indicators and their observations, projects,
+people's-livelihood items, five-year goals, and the report's sections and text.
+
+Every record carries its source: the verbatim quote and its character offsets in the
+report's canonical text (`/v1/reports/cixi-2021/text`). Errors are RFC 9457 problem+json.
+GraphQL is at `/graphql` (schema in `openapi/schema.graphql`).
+"""
+
+
+def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
+    """Build the app for ``settings``; pass ``engine`` to share one (tests do)."""
+    settings = settings or get_settings()
+    app: FastAPI = FastAPIOffline(
+        title="Cixi 2021 Government Work Report API",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_tags=_TAGS,
+    )
+    app.state.settings = settings
+    app.state.engine = engine or create_db_engine(settings.database_url, statement_timeout_ms=settings.statement_timeout_ms)
+    install_problem_handlers(app)
+    app.include_router(v1)
+    app.include_router(health_router)
+    app.include_router(graphql_router(), prefix="/graphql")
+    return app
+
+
+_TAGS: list[dict[str, Any]] = [
+    {"name": "reports", "description": "Source documents and their canonical text."},
+    {"name": "sections", "description": "The report's heading tree."},
+    {"name": "indicators", "description": "Indicator concepts with their observations."},
+    {"name": "observations", "description": "Every number of the report, with its quote."},
+    {"name": "projects", "description": "Named projects and their status."},
+    {"name": "livelihood items", "description": "People's-livelihood (民生) items."},
+    {"name": "five-year goals", "description": "14th Five-Year Plan goals and the 2035 vision."},
+    {"name": "health", "description": "Liveness and readiness."},
+]

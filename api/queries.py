@@ -1,0 +1,519 @@
+"""The query layer: every statement the API runs is built here, for REST and GraphQL alike.
+
+Plain functions, session first, options keyword-only. A filter, a sort key, a page size
+or a cursor rule lives here once; the transports only translate their syntax into
+``Condition``/``SortKey`` values and call these functions.
+"""
+
+import base64
+import binascii
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, and_, case, false, func, or_
+from sqlmodel import Session, SQLModel, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+from api import models
+from api.errors import InvalidQuery, NotFound
+
+ModelT = TypeVar("ModelT", bound=SQLModel)
+
+OPERATORS = ("exact", "not", "in", "gt", "gte", "lt", "lte", "contains", "isnull", "overlaps")
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 500
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """A filterable field: its SQL expression, value type and allowed operators."""
+
+    expression: Callable[[], ColumnElement[Any]]
+    kind: type = str
+    operators: tuple[str, ...] = ("exact", "not", "in", "isnull")
+    sortable: bool = False
+
+
+@dataclass(frozen=True)
+class Condition:
+    field: str
+    operator: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class SortKey:
+    field: str
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class ListOptions:
+    conditions: Sequence[Condition] = ()
+    sort: Sequence[SortKey] = ()
+    limit: int = DEFAULT_PAGE_SIZE
+    cursor: str | None = None
+
+
+@dataclass
+class PageResult:
+    rows: list[Any]
+    total: int
+    limit: int
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class Resource:
+    """What a list endpoint of one table may filter and sort on."""
+
+    name: str
+    model: type[SQLModel]
+    fields: dict[str, FieldSpec]
+    default_sort: tuple[SortKey, ...]
+    aliases: dict[str, str] = field(default_factory=dict)
+
+    def spec(self, name: str) -> FieldSpec:
+        key = self.aliases.get(name, name)
+        if key not in self.fields:
+            raise InvalidQuery(f"unknown field {name!r} for {self.name}", field=name, allowed=sorted(self.fields))
+        return self.fields[key]
+
+
+# field specs ----------------------------------------------------------------
+
+TEXT_OPS = ("exact", "not", "in", "contains", "isnull")
+NUMBER_OPS = ("exact", "not", "in", "gt", "gte", "lt", "lte", "isnull")
+
+
+def _column(model: type[SQLModel], name: str) -> Callable[[], ColumnElement[Any]]:
+    return lambda: getattr(model, name)
+
+
+def _text(model: type[SQLModel], name: str, *, sortable: bool = True) -> FieldSpec:
+    return FieldSpec(_column(model, name), str, TEXT_OPS, sortable)
+
+
+def _keyword(model: type[SQLModel], name: str, *, sortable: bool = True) -> FieldSpec:
+    return FieldSpec(_column(model, name), str, ("exact", "not", "in", "isnull"), sortable)
+
+
+def _number(model: type[SQLModel], name: str, kind: type = int) -> FieldSpec:
+    return FieldSpec(_column(model, name), kind, NUMBER_OPS, True)
+
+
+def _provenance_fields(model: type[SQLModel]) -> dict[str, FieldSpec]:
+    return {
+        "section_id": _keyword(model, "section_id"),
+        "quote": _text(model, "quote", sortable=False),
+        "char_start": _number(model, "char_start"),
+    }
+
+
+def _indicator_topic() -> ColumnElement[Any]:
+    return (
+        select(models.Indicator.topic)
+        .where(models.Indicator.id == models.Observation.indicator_id)
+        .scalar_subquery()
+    )
+
+
+REPORTS = Resource(
+    "reports",
+    models.Report,
+    {"id": _keyword(models.Report, "id"), "year": _number(models.Report, "year"), "region_zh": _text(models.Report, "region_zh")},
+    (SortKey("id"),),
+)
+SECTIONS = Resource(
+    "sections",
+    models.Section,
+    {
+        "id": _keyword(models.Section, "id"),
+        "report_id": _keyword(models.Section, "report_id"),
+        "parent_id": _keyword(models.Section, "parent_id"),
+        "level": _keyword(models.Section, "level"),
+        "number": _keyword(models.Section, "number"),
+        "depth": _number(models.Section, "depth"),
+        "position": _number(models.Section, "position"),
+        "heading_zh": _text(models.Section, "heading_zh"),
+        "heading_en": _text(models.Section, "heading_en"),
+        "char_start": _number(models.Section, "char_start"),
+    },
+    (SortKey("position"),),
+    {"report": "report_id", "parent": "parent_id"},
+)
+INDICATORS = Resource(
+    "indicators",
+    models.Indicator,
+    {
+        "id": _keyword(models.Indicator, "id"),
+        "topic": _keyword(models.Indicator, "topic"),
+        "name_zh": _text(models.Indicator, "name_zh"),
+        "name_en": _text(models.Indicator, "name_en"),
+    },
+    (SortKey("id"),),
+)
+OBSERVATIONS = Resource(
+    "observations",
+    models.Observation,
+    {
+        "id": _keyword(models.Observation, "id"),
+        "report_id": _keyword(models.Observation, "report_id"),
+        "indicator_id": _keyword(models.Observation, "indicator_id"),
+        "topic": FieldSpec(_indicator_topic, str, ("exact", "not", "in"), False),
+        "period": FieldSpec(_column(models.Observation, "period"), str, ("exact", "not", "in", "overlaps"), True),
+        "period_start": _number(models.Observation, "period_start"),
+        "period_end": _number(models.Observation, "period_end"),
+        "status": _keyword(models.Observation, "status"),
+        "measure": _keyword(models.Observation, "measure"),
+        "scope": _keyword(models.Observation, "scope"),
+        "value": _number(models.Observation, "value", float),
+        "base_value": _number(models.Observation, "base_value", float),
+        "unit": _keyword(models.Observation, "unit"),
+        "unit_code": _keyword(models.Observation, "unit_code"),
+        "qualifier": _keyword(models.Observation, "qualifier"),
+        "direction": _keyword(models.Observation, "direction"),
+        **_provenance_fields(models.Observation),
+    },
+    (SortKey("char_start"),),
+    {"indicator": "indicator_id", "section": "section_id", "report": "report_id"},
+)
+PROJECTS = Resource(
+    "projects",
+    models.Project,
+    {
+        "id": _keyword(models.Project, "id"),
+        "report_id": _keyword(models.Project, "report_id"),
+        "category": _keyword(models.Project, "category"),
+        "status": _keyword(models.Project, "status"),
+        "year": _number(models.Project, "year"),
+        "flagship": FieldSpec(_column(models.Project, "flagship"), bool, ("exact",), True),
+        "name_zh": _text(models.Project, "name_zh"),
+        "name_en": _text(models.Project, "name_en"),
+        **_provenance_fields(models.Project),
+    },
+    (SortKey("char_start"),),
+    {"section": "section_id", "report": "report_id"},
+)
+LIVELIHOOD_ITEMS = Resource(
+    "livelihood_items",
+    models.LivelihoodItem,
+    {
+        "id": _keyword(models.LivelihoodItem, "id"),
+        "report_id": _keyword(models.LivelihoodItem, "report_id"),
+        "category": _keyword(models.LivelihoodItem, "category"),
+        "status": _keyword(models.LivelihoodItem, "status"),
+        "year": _number(models.LivelihoodItem, "year"),
+        "value": _number(models.LivelihoodItem, "value", float),
+        "unit": _keyword(models.LivelihoodItem, "unit"),
+        "description_zh": _text(models.LivelihoodItem, "description_zh"),
+        "description_en": _text(models.LivelihoodItem, "description_en"),
+        **_provenance_fields(models.LivelihoodItem),
+    },
+    (SortKey("char_start"),),
+    {"section": "section_id", "report": "report_id"},
+)
+FIVE_YEAR_GOALS = Resource(
+    "five_year_goals",
+    models.FiveYearGoal,
+    {
+        "id": _keyword(models.FiveYearGoal, "id"),
+        "report_id": _keyword(models.FiveYearGoal, "report_id"),
+        "plan": _keyword(models.FiveYearGoal, "plan"),
+        "kind": _keyword(models.FiveYearGoal, "kind"),
+        "dimension": _keyword(models.FiveYearGoal, "dimension"),
+        "indicator_id": _keyword(models.FiveYearGoal, "indicator_id"),
+        "target_value": _number(models.FiveYearGoal, "target_value", float),
+        "description_zh": _text(models.FiveYearGoal, "description_zh"),
+        "description_en": _text(models.FiveYearGoal, "description_en"),
+        **_provenance_fields(models.FiveYearGoal),
+    },
+    (SortKey("char_start"),),
+    {"indicator": "indicator_id", "section": "section_id", "report": "report_id"},
+)
+RESOURCES = {r.name: r for r in (REPORTS, SECTIONS, INDICATORS, OBSERVATIONS, PROJECTS, LIVELIHOOD_ITEMS, FIVE_YEAR_GOALS)}
+
+
+# values, conditions, sorting ------------------------------------------------
+
+
+def coerce_value(spec: FieldSpec, name: str, raw: Any) -> Any:
+    """Turn a transport's value (a query-string text, or a typed GraphQL value) into the field's type."""
+    if raw is None or isinstance(raw, spec.kind) and not (spec.kind is int and isinstance(raw, bool)):
+        return raw
+    text = str(raw).strip()
+    try:
+        if spec.kind is bool:
+            if text.lower() in ("true", "1", "yes"):
+                return True
+            if text.lower() in ("false", "0", "no"):
+                return False
+            raise ValueError(text)
+        if spec.kind is int:
+            return int(text)
+        if spec.kind is float:
+            value = float(text)
+            if value != value or value in (float("inf"), float("-inf")):
+                raise ValueError(text)
+            return value
+    except ValueError:
+        raise InvalidQuery(f"{name}: {raw!r} is not a valid {spec.kind.__name__}", field=name) from None
+    return text
+
+
+def _period_bounds(name: str, text: str) -> tuple[int, int]:
+    start, _, end = str(text).partition("/")
+    try:
+        return int(start), int(end or start)
+    except ValueError:
+        raise InvalidQuery(f"{name}: {text!r} is not a year or a year interval like 2021/2025", field=name) from None
+
+
+def condition_clause(resource: Resource, condition: Condition) -> ColumnElement[bool]:
+    spec = resource.spec(condition.field)
+    name = f"{condition.field}__{condition.operator}"
+    if condition.operator not in spec.operators:
+        raise InvalidQuery(
+            f"operator {condition.operator!r} is not allowed on {condition.field!r}",
+            field=name,
+            allowed=list(spec.operators),
+        )
+    column = spec.expression()
+    operator, raw = condition.operator, condition.value
+    if operator == "isnull":
+        wanted = coerce_value(FieldSpec(spec.expression, bool), name, raw)
+        return column.is_(None) if wanted else column.is_not(None)
+    if operator == "overlaps":
+        start, end = _period_bounds(name, raw)
+        model: Any = resource.model
+        return and_(model.period_start <= end, model.period_end >= start)
+    if operator == "in":
+        values = raw if isinstance(raw, list | tuple) else [part for part in str(raw).split(",") if part != ""]
+        if not values:
+            return false()
+        return column.in_([coerce_value(spec, name, value) for value in values])
+    value = coerce_value(spec, name, raw)
+    if operator == "contains":
+        return column.contains(str(value), autoescape=True)
+    comparisons: dict[str, Callable[[Any], ColumnElement[bool]]] = {
+        "exact": lambda v: column == v,
+        "not": lambda v: or_(column != v, column.is_(None)),
+        "gt": lambda v: column > v,
+        "gte": lambda v: column >= v,
+        "lt": lambda v: column < v,
+        "lte": lambda v: column <= v,
+    }
+    return comparisons[operator](value)
+
+
+def _sort_keys(resource: Resource, sort: Sequence[SortKey]) -> list[SortKey]:
+    keys: list[SortKey] = []
+    for key in sort or resource.default_sort:
+        spec = resource.spec(key.field)
+        if not spec.sortable:
+            raise InvalidQuery(f"cannot sort on {key.field!r}", field="sort", allowed=sorted(n for n, s in resource.fields.items() if s.sortable))
+        keys.append(SortKey(resource.aliases.get(key.field, key.field), key.descending))
+    if not any(key.field == "id" for key in keys):
+        keys.append(SortKey("id"))
+    return keys
+
+
+def _order_components(resource: Resource, keys: list[SortKey]) -> list[tuple[ColumnElement[Any], bool]]:
+    """Each key sorts nulls last: (is-null flag ascending, value in the asked direction)."""
+    components: list[tuple[ColumnElement[Any], bool]] = []
+    for key in keys:
+        column = resource.fields[key.field].expression()
+        components.append((case((column.is_(None), 1), else_=0), False))
+        components.append((column, key.descending))
+    return components
+
+
+def encode_cursor(values: list[Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, expected_length: int) -> list[Any]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        raise InvalidQuery("cursor is not one this API issued", field="cursor") from None
+    if not isinstance(values, list) or len(values) != expected_length:
+        raise InvalidQuery("cursor does not match this sort order", field="cursor")
+    return values
+
+
+def _after_cursor(components: list[tuple[ColumnElement[Any], bool]], values: list[Any]) -> ColumnElement[bool]:
+    """Rows strictly after the cursor in the lexicographic order of the components."""
+    disjuncts = []
+    for index, (column, descending) in enumerate(components):
+        value = values[index]
+        if value is None:
+            continue
+        equal_prefix = [c == v if v is not None else c.is_(None) for (c, _), v in zip(components[:index], values[:index], strict=True)]
+        beyond = column < value if descending else column > value
+        disjuncts.append(and_(*equal_prefix, beyond))
+    return or_(*disjuncts) if disjuncts else false()
+
+
+def clamp_limit(limit: int, maximum: int = MAX_PAGE_SIZE) -> int:
+    if limit < 1:
+        raise InvalidQuery(f"limit must be at least 1 (got {limit})", field="limit")
+    return min(limit, maximum)
+
+
+def filtered(resource: Resource, conditions: Sequence[Condition]) -> SelectOfScalar[Any]:
+    statement = select(resource.model)
+    for condition in conditions:
+        statement = statement.where(condition_clause(resource, condition))
+    return statement
+
+
+def list_rows(session: Session, resource: Resource, options: ListOptions) -> PageResult:
+    """One keyset page of ``resource`` rows: filtered, in a stable order, with the total."""
+    limit = clamp_limit(options.limit)
+    statement = filtered(resource, options.conditions)
+    total = session.exec(select(func.count()).select_from(statement.subquery())).one()
+    keys = _sort_keys(resource, options.sort)
+    components = _order_components(resource, keys)
+    if options.cursor:
+        statement = statement.where(_after_cursor(components, decode_cursor(options.cursor, len(components))))
+    statement = statement.order_by(*(c.desc() if d else c.asc() for c, d in components)).limit(limit + 1)
+    rows = list(session.exec(statement))
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = encode_cursor(_cursor_values(rows[-1], keys)) if has_more and rows else None
+    return PageResult(rows=rows, total=int(total), limit=limit, next_cursor=next_cursor)
+
+
+def row_cursor(resource: Resource, options: ListOptions, row: Any) -> str:
+    """The cursor that continues a listing right after ``row`` (a Relay edge cursor)."""
+    return encode_cursor(_cursor_values(row, _sort_keys(resource, options.sort)))
+
+
+def _cursor_values(row: Any, keys: list[SortKey]) -> list[Any]:
+    values: list[Any] = []
+    for key in keys:
+        value = getattr(row, key.field)
+        values.extend([1 if value is None else 0, value])
+    return values
+
+
+def get_row(session: Session, model: type[ModelT], key: str, kind: str) -> ModelT:
+    row = session.get(model, key)
+    if row is None:
+        raise NotFound(kind, key)
+    return row
+
+
+# resources ------------------------------------------------------------------
+
+
+def list_reports(session: Session, *, options: ListOptions) -> PageResult:
+    return list_rows(session, REPORTS, options)
+
+
+def get_report(session: Session, *, key: str) -> models.Report:
+    return get_row(session, models.Report, key, "report")
+
+
+def list_sections(session: Session, *, options: ListOptions) -> PageResult:
+    return list_rows(session, SECTIONS, options)
+
+
+def get_section(session: Session, *, key: str) -> models.Section:
+    return get_row(session, models.Section, key, "section")
+
+
+def list_indicators(session: Session, *, options: ListOptions) -> PageResult:
+    return list_rows(session, INDICATORS, options)
+
+
+def get_indicator(session: Session, *, key: str) -> models.Indicator:
+    return get_row(session, models.Indicator, key, "indicator")
+
+
+def list_observations(session: Session, *, options: ListOptions) -> PageResult:
+    return list_rows(session, OBSERVATIONS, options)
+
+
+def get_observation(session: Session, *, key: str) -> models.Observation:
+    return get_row(session, models.Observation, key, "observation")
+
+
+def list_projects(session: Session, *, options: ListOptions) -> PageResult:
+    return list_rows(session, PROJECTS, options)
+
+
+def get_project(session: Session, *, key: str) -> models.Project:
+    return get_row(session, models.Project, key, "project")
+
+
+def list_livelihood_items(session: Session, *, options: ListOptions) -> PageResult:
+    return list_rows(session, LIVELIHOOD_ITEMS, options)
+
+
+def get_livelihood_item(session: Session, *, key: str) -> models.LivelihoodItem:
+    return get_row(session, models.LivelihoodItem, key, "livelihood item")
+
+
+def list_five_year_goals(session: Session, *, options: ListOptions) -> PageResult:
+    return list_rows(session, FIVE_YEAR_GOALS, options)
+
+
+def get_five_year_goal(session: Session, *, key: str) -> models.FiveYearGoal:
+    return get_row(session, models.FiveYearGoal, key, "five-year goal")
+
+
+# batched lookups (one statement for many parents: no N+1) --------------------
+
+
+def observations_for_indicators(session: Session, *, indicator_ids: Sequence[str]) -> dict[str, list[models.Observation]]:
+    grouped: dict[str, list[models.Observation]] = {key: [] for key in indicator_ids}
+    if not indicator_ids:
+        return grouped
+    statement = (
+        select(models.Observation)
+        .where(models.Observation.indicator_id.in_(list(set(indicator_ids))))
+        .order_by(models.Observation.period_start, models.Observation.char_start, models.Observation.id)
+    )
+    for observation in session.exec(statement):
+        grouped[observation.indicator_id].append(observation)
+    return grouped
+
+
+def mentions_for_projects(session: Session, *, project_ids: Sequence[str]) -> dict[str, list[models.ProjectMention]]:
+    grouped: dict[str, list[models.ProjectMention]] = {key: [] for key in project_ids}
+    if not project_ids:
+        return grouped
+    statement = (
+        select(models.ProjectMention)
+        .where(models.ProjectMention.project_id.in_(list(set(project_ids))))
+        .order_by(models.ProjectMention.char_start, models.ProjectMention.id)
+    )
+    for mention in session.exec(statement):
+        grouped[mention.project_id].append(mention)
+    return grouped
+
+
+def rows_by_ids(session: Session, model: type[ModelT], ids: Sequence[str]) -> dict[str, ModelT]:
+    """Many rows of one table by primary key in one statement."""
+    wanted = [key for key in set(ids) if key is not None]
+    if not wanted:
+        return {}
+    column: Any = model.id  # type: ignore[attr-defined]
+    return {row.id: row for row in session.exec(select(model).where(column.in_(wanted)))}  # type: ignore[attr-defined]
+
+
+def report_text_passage(session: Session, *, key: str, start: int, end: int) -> tuple[models.Report, str]:
+    report = get_report(session, key=key)
+    if not 0 <= start <= end <= report.char_count:
+        raise InvalidQuery(f"start/end must satisfy 0 <= start <= end <= {report.char_count}", field="start")
+    return report, report.text[start:end]
+
+
+def database_is_reachable(session: Session) -> bool:
+    session.exec(select(1)).one()
+    return True

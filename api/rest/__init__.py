@@ -1,0 +1,9 @@
+"""The REST transport: one module per resource, mounted under /v1."""
+
+from fastapi import APIRouter
+
+from api.rest import five_year_goals, indicators, livelihood_items, observations, projects, reports, sections
+
+v1 = APIRouter(prefix="/v1")
+for module in (reports, sections, indicators, observations, projects, livelihood_items, five_year_goals):
+    v1.include_router(module.router)

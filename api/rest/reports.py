@@ -1,0 +1,53 @@
+"""/v1/reports: the source documents and their canonical text."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from sqlmodel import Session
+
+from api import queries
+from api.rest.common import CursorParam, LimitParam, SortParam, each, in_session, list_endpoint, list_options
+from api.rest.problems import problem_responses
+from api.schemas import Page, ReportPublic
+
+router = APIRouter(prefix="/reports", tags=["reports"])
+
+
+class TextPassage(BaseModel):
+    report_id: str
+    start: int
+    end: int
+    text: str = Field(description="The canonical text from start to end.")
+
+
+@router.get("", response_model=Page[ReportPublic], operation_id="list_reports", responses=problem_responses(400, 503))
+async def list_reports(request: Request, limit: LimitParam = 50, cursor: CursorParam = None, sort: SortParam = None) -> JSONResponse:
+    """The reports this API serves (now one: `cixi-2021`)."""
+    options = list_options(request, queries.REPORTS, limit, cursor, sort)
+    return await list_endpoint(request, queries.REPORTS, options, each(ReportPublic.from_row))
+
+
+@router.get("/{report_id}", response_model=ReportPublic, operation_id="get_report", responses=problem_responses(404, 503))
+async def get_report(request: Request, report_id: str) -> ReportPublic:
+    """One report's metadata, with the SHA-256 of the canonical text every offset refers to."""
+    return await in_session(request, lambda session: ReportPublic.from_row(queries.get_report(session, key=report_id)))
+
+
+@router.get("/{report_id}/text", response_model=TextPassage, operation_id="get_report_text", responses=problem_responses(400, 404, 503))
+async def get_report_text(
+    request: Request,
+    report_id: str,
+    start: Annotated[int, Query(ge=0, description="First character (Unicode code point offset).")] = 0,
+    end: Annotated[int | None, Query(ge=0, description="Offset just past the last character; default the end of the text.")] = None,
+) -> TextPassage:
+    """The report's canonical text, whole or a passage of it by character offsets."""
+
+    def work(session: Session) -> TextPassage:
+        report = queries.get_report(session, key=report_id)
+        stop = report.char_count if end is None else end
+        _, text = queries.report_text_passage(session, key=report_id, start=start, end=stop)
+        return TextPassage(report_id=report_id, start=start, end=stop, text=text)
+
+    return await in_session(request, work)

@@ -1,0 +1,219 @@
+"""Public read shapes shared by every transport (REST JSON/CSV and GraphQL).
+
+A row becomes a public record here and only here (``*Public.from_row``), so a
+serialisation rule — which fields, what names, how the source is nested — has one home.
+"""
+
+from typing import Annotated, Any, Generic, Self, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+
+from api import models
+
+T = TypeVar("T")
+
+
+def _as_written(value: float | None) -> float | int | None:
+    """2008.3 stays 2008.3; 6.0 is written 6, as the report writes it."""
+    if value is not None and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value
+
+
+Number = Annotated[float, PlainSerializer(_as_written)]
+OptionalNumber = Annotated[float | None, PlainSerializer(_as_written)]
+
+
+class PublicModel(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class Source(PublicModel):
+    """Where a fact stands in the report: ``text[char_start:char_end] == quote``."""
+
+    report_id: str = Field(description="The report the quote is taken from.")
+    section_id: str | None = Field(description="The deepest section holding the quote.")
+    quote: str = Field(description="Verbatim text of the report that states the fact.")
+    char_start: int = Field(description="Offset of the quote's first character in the canonical text (Unicode code points).")
+    char_end: int = Field(description="Offset just past the quote's last character.")
+    note: str | None = Field(default=None, description="Curator's note where the text is ambiguous.")
+
+    @classmethod
+    def of(cls, row: Any, report_id: str) -> Self:
+        return cls(
+            report_id=report_id,
+            section_id=row.section_id,
+            quote=row.quote,
+            char_start=row.char_start,
+            char_end=row.char_end,
+            note=row.note,
+        )
+
+
+class ReportPublic(PublicModel):
+    id: str
+    title_zh: str
+    title_en: str
+    region_zh: str
+    region_en: str
+    year: int
+    speaker_zh: str
+    speaker_en: str
+    speaker_title_zh: str
+    speaker_title_en: str
+    issuer_zh: str
+    issuer_en: str
+    language: str
+    text_sha256: str = Field(description="SHA-256 of the canonical text every offset refers to.")
+    char_count: int = Field(description="Length of the canonical text in Unicode code points.")
+
+    @classmethod
+    def from_row(cls, row: models.Report) -> Self:
+        return cls.model_validate(row)
+
+
+class SectionPublic(PublicModel):
+    id: str
+    report_id: str
+    parent_id: str | None
+    level: str = Field(description="part | chapter | topic")
+    number: str | None = Field(description="The numbering as written: 一, (一) …")
+    heading_zh: str
+    heading_en: str
+    path: str = Field(description="Ids from the part down to this section, joined by '/'.")
+    depth: int
+    position: int = Field(description="Order of the section in the report.")
+    char_start: int
+    char_end: int
+
+    @classmethod
+    def from_row(cls, row: models.Section) -> Self:
+        return cls.model_validate(row)
+
+
+class ObservationPublic(PublicModel):
+    id: str
+    indicator_id: str
+    period: str = Field(description="ISO 8601 year or interval: 2020, 2016/2020, 2021/2025 …")
+    period_start: int
+    period_end: int
+    status: str = Field(description="actual | target")
+    measure: str = Field(description="level | count | growth_rate | average_annual_growth_rate | change | share | ratio | multiple | ranking")
+    scope: str | None = Field(description="citywide (全市) | city_level (市级) | null")
+    value: Number = Field(description="The number exactly as the report writes it.")
+    value_text: str = Field(description="The number as written in the quote.")
+    unit: str | None = Field(description="The unit exactly as written: 亿元, %, 万人 …")
+    unit_code: str | None
+    base_unit: str | None
+    base_value: OptionalNumber = Field(description="value × the unit's multiplier (亿元 → CNY × 1e8), derived at load time.")
+    qualifier: str | None = Field(description="at_least | more_than | about | nearly | at_most | null")
+    direction: str | None = Field(description="increase | decrease, where the text says which way a change goes.")
+    source: Source
+
+    @classmethod
+    def from_row(cls, row: models.Observation) -> Self:
+        return cls.model_validate({**_columns(row), "source": Source.of(row, row.report_id)})
+
+
+class IndicatorPublic(PublicModel):
+    id: str
+    name_zh: str
+    name_en: str
+    topic: str
+    description_en: str | None
+    observations: list[ObservationPublic] = Field(default_factory=list)
+
+    @classmethod
+    def from_row(cls, row: models.Indicator, observations: list[models.Observation]) -> Self:
+        return cls.model_validate({**_columns(row), "observations": [ObservationPublic.from_row(o) for o in observations]})
+
+
+class ProjectMentionPublic(PublicModel):
+    id: str
+    status: str
+    year: int | None
+    source: Source
+
+    @classmethod
+    def from_row(cls, row: models.ProjectMention, report_id: str) -> Self:
+        return cls.model_validate({**_columns(row), "source": Source.of(row, report_id)})
+
+
+class ProjectPublic(PublicModel):
+    id: str
+    name_zh: str
+    name_en: str
+    category: str
+    status: str = Field(description="completed | in_progress | starting | planned | preparatory")
+    year: int | None
+    flagship: bool = Field(description="One of the six flagship projects (六大标志性工程) of the 14th Five-Year Plan.")
+    source: Source
+    mentions: list[ProjectMentionPublic] = Field(default_factory=list)
+
+    @classmethod
+    def from_row(cls, row: models.Project, mentions: list[models.ProjectMention]) -> Self:
+        return cls.model_validate(
+            {
+                **_columns(row),
+                "source": Source.of(row, row.report_id),
+                "mentions": [ProjectMentionPublic.from_row(m, row.report_id) for m in mentions],
+            }
+        )
+
+
+class LivelihoodItemPublic(PublicModel):
+    id: str
+    category: str
+    description_zh: str
+    description_en: str
+    status: str = Field(description="achieved | planned")
+    year: int
+    value: OptionalNumber
+    value_text: str | None
+    unit: str | None
+    unit_code: str | None
+    base_unit: str | None
+    base_value: OptionalNumber
+    qualifier: str | None
+    source: Source
+
+    @classmethod
+    def from_row(cls, row: models.LivelihoodItem) -> Self:
+        return cls.model_validate({**_columns(row), "source": Source.of(row, row.report_id)})
+
+
+class FiveYearGoalPublic(PublicModel):
+    id: str
+    plan: str = Field(description="fyp14 (2021–2025) | vision2035")
+    kind: str = Field(description="overall | goal | major_task | vision")
+    dimension: str | None
+    description_zh: str
+    description_en: str
+    indicator_id: str | None
+    target_observation_id: str | None
+    baseline_observation_id: str | None
+    target_value: OptionalNumber = Field(description="From the target observation.")
+    target_unit: str | None
+    target_qualifier: str | None
+    source: Source
+
+    @classmethod
+    def from_row(cls, row: models.FiveYearGoal) -> Self:
+        return cls.model_validate({**_columns(row), "source": Source.of(row, row.report_id)})
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a list, in a stable order, with the total of all matching rows."""
+
+    items: list[T]
+    total: int = Field(description="Rows matching the filters, over all pages.")
+    limit: int
+    next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; null on the last page.")
+
+
+class PageLinks(BaseModel):
+    next: str | None = None
+
+
+def _columns(row: Any) -> dict[str, Any]:
+    return {column.key: getattr(row, column.key) for column in row.__table__.columns}
