@@ -17,6 +17,7 @@ from sqlmodel import Session, SQLModel, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from api import models
+from api.coverage import CoverageReport, coverage_report
 from api.errors import InvalidQuery, NotFound
 
 ModelT = TypeVar("ModelT", bound=SQLModel)
@@ -512,6 +513,18 @@ def report_text_passage(session: Session, *, key: str, start: int, end: int) -> 
     if not 0 <= start <= end <= report.char_count:
         raise InvalidQuery(f"start/end must satisfy 0 <= start <= end <= {report.char_count}", field="start")
     return report, report.text[start:end]
+
+
+def coverage_for_report(session: Session, *, key: str) -> CoverageReport:
+    """Which numbers of the report's text the data covers, excludes (with reason) or misses."""
+    report = get_report(session, key=key)
+    valued: list[dict[str, Any]] = []
+    for model in (models.Observation, models.LivelihoodItem):
+        column: Any = model.report_id  # type: ignore[attr-defined]
+        for row in session.exec(select(model).where(column == key)):
+            valued.append({"id": row.id, "value_text": row.value_text, "char_start": row.char_start, "char_end": row.char_end})
+    exclusions = session.exec(select(models.CoverageExclusion).where(models.CoverageExclusion.report_id == key).order_by(models.CoverageExclusion.id))
+    return coverage_report(report.text, valued, [row.model_dump() for row in exclusions])
 
 
 def database_is_reachable(session: Session) -> bool:

@@ -15,6 +15,26 @@ from api.schemas import Page, ReportPublic
 router = APIRouter(prefix="/reports", tags=["reports"])
 
 
+class CoverageNumber(BaseModel):
+    text: str = Field(description="The number token as written.")
+    char_start: int
+    char_end: int
+    state: str = Field(description="covered | excluded | uncovered")
+    context: str
+    covered_by: list[str] = Field(description="Ids of the records whose value this number is.")
+    reason: str | None = Field(description="Why an excluded number states no fact.")
+
+
+class Coverage(BaseModel):
+    report_id: str
+    numbers: int
+    covered: int
+    excluded: int
+    uncovered: int
+    percent_accounted: float
+    items: list[CoverageNumber]
+
+
 class TextPassage(BaseModel):
     report_id: str
     start: int
@@ -49,5 +69,23 @@ async def get_report_text(
         stop = report.char_count if end is None else end
         _, text = queries.report_text_passage(session, key=report_id, start=start, end=stop)
         return TextPassage(report_id=report_id, start=start, end=stop, text=text)
+
+    return await in_session(request, work)
+
+
+@router.get("/{report_id}/coverage", response_model=Coverage, operation_id="get_report_coverage", responses=problem_responses(404, 503))
+async def get_report_coverage(request: Request, report_id: str) -> Coverage:
+    """Every number of the report's text (Arabic, and Chinese numerals that count), and whether a
+    record's value covers it or an exclusion (with its reason) says it states no fact."""
+
+    def work(session: Session) -> Coverage:
+        report = queries.coverage_for_report(session, key=report_id)
+        items = [
+            CoverageNumber(
+                text=n.text, char_start=n.char_start, char_end=n.char_end, state=n.state, context=n.context, covered_by=list(n.covered_by), reason=n.reason
+            )
+            for n in report.numbers
+        ]
+        return Coverage(report_id=report_id, **report.summary(), items=items)
 
     return await in_session(request, work)
