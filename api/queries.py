@@ -372,6 +372,32 @@ def filtered(resource: Resource, conditions: Sequence[Condition]) -> SelectOfSca
     return statement
 
 
+FACETABLE_KINDS = (str, int, bool)
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: Any
+    count: int
+
+
+def facet_counts(session: Session, resource: Resource, conditions: Sequence[Condition], field: str) -> list[FacetValue]:
+    """Counts of the filtered rows by the values of ``field`` (most frequent first, then by value)."""
+    spec = resource.spec(field)
+    if spec.kind not in FACETABLE_KINDS or spec.operators == TEXT_OPS:
+        raise InvalidQuery(f"cannot facet on {field!r}", field="facet", allowed=facetable_fields(resource))
+    column = spec.expression().label("facet_value")
+    statement = select(column, func.count().label("n")).select_from(resource.model)
+    for condition in conditions:
+        statement = statement.where(condition_clause(resource, condition))
+    statement = statement.group_by(column).order_by(func.count().desc(), column)
+    return [FacetValue(value, int(count)) for value, count in session.exec(statement)]
+
+
+def facetable_fields(resource: Resource) -> list[str]:
+    return sorted(name for name, spec in resource.fields.items() if spec.kind in FACETABLE_KINDS and spec.operators != TEXT_OPS)
+
+
 def list_rows(session: Session, resource: Resource, options: ListOptions) -> PageResult:
     """One keyset page of ``resource`` rows: filtered, in a stable order, with the total."""
     limit = clamp_limit(options.limit)

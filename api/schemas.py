@@ -217,3 +217,30 @@ class PageLinks(BaseModel):
 
 def _columns(row: Any) -> dict[str, Any]:
     return {column.key: getattr(row, column.key) for column in row.__table__.columns}
+
+
+def flat_columns(model: type[BaseModel]) -> list[str]:
+    """The column order of a record in flat formats (CSV): its fields, nested ``source``
+    spread into ``source_*`` columns, nested lists left out."""
+    columns: list[str] = []
+    for name, info in model.model_fields.items():
+        annotation = info.annotation
+        if annotation is Source:
+            columns += [f"source_{sub}" for sub in Source.model_fields]
+        elif getattr(annotation, "__origin__", None) is list:
+            continue
+        else:
+            columns.append(name)
+    return columns
+
+
+def flat_row(record: BaseModel) -> dict[str, Any]:
+    """One record as a flat mapping in ``flat_columns`` order (the one rule every flat format uses)."""
+    data = record.model_dump(mode="json")
+    row: dict[str, Any] = {}
+    for column in flat_columns(type(record)):
+        if column.startswith("source_") and "source" in data:
+            row[column] = data["source"][column.removeprefix("source_")]
+        else:
+            row[column] = data[column]
+    return row

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -21,10 +21,18 @@ from starlette.concurrency import run_in_threadpool
 from api import queries
 from api.errors import InvalidQuery, ServiceUnavailable
 from api.queries import Condition, ListOptions, PageResult, Resource, SortKey
+from api.rest.formats import OutputFormat, csv_lines, negotiate, ndjson_lines
+from api.vocab import LABELS
 
 T = TypeVar("T")
 
 RESERVED_PARAMS = frozenset({"limit", "cursor", "sort", "format", "q", "lang", "facet", "bom"})
+FORMAT_HELP = (
+    "\n\nFormats: JSON (default), CSV or NDJSON by `?format=csv|ndjson` or `Accept: text/csv` / "
+    "`application/x-ndjson` (anything else is a 406); `?bom=1` adds a UTF-8 BOM to CSV for Excel and WPS; "
+    "`?lang=zh|en` (or Accept-Language) keeps one language's label columns in flat formats. "
+    "`?facet=field` (repeatable) adds counts by that field's values to the JSON body."
+)
 
 LimitParam = Annotated[int, Query(description="Page size, 1–500.", ge=1, le=queries.MAX_PAGE_SIZE)]
 CursorParam = Annotated[str | None, Query(description="Opaque cursor from the previous page's next_cursor.")]
@@ -101,30 +109,60 @@ def page_body(request: Request, page: PageResult, items: Sequence[BaseModel]) ->
     }
 
 
-def page_response(request: Request, page: PageResult, items: Sequence[BaseModel]) -> JSONResponse:
-    body = page_body(request, page, items)
+def facet_body(facets: dict[str, list[queries.FacetValue]]) -> dict[str, list[dict[str, Any]]]:
+    return {
+        field: [{"value": facet.value, "label_zh": label(facet.value)[0], "label_en": label(facet.value)[1], "count": facet.count} for facet in values]
+        for field, values in facets.items()
+    }
+
+
+def label(value: Any) -> tuple[str, str]:
+    """The zh/en label of a vocabulary code; other values label themselves."""
+    text = "" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+    return LABELS.get(text, (text, text))
+
+
+def _page_headers(page: PageResult, next_url: str | None, output: OutputFormat) -> dict[str, str]:
     headers = {"X-Total-Count": str(page.total)}
-    if body["next"]:
-        headers["Link"] = f'<{body["next"]}>; rel="next"'
-    return JSONResponse(body, headers=headers)
+    if next_url:
+        headers["Link"] = f'<{next_url}>; rel="next"'
+    if output.lang:
+        headers["Content-Language"] = output.lang
+    return headers
 
 
 async def list_endpoint(
     request: Request,
     resource: Resource,
     options: ListOptions,
-    present: Callable[[Session, list[Any]], Sequence[BaseModel]],
-) -> JSONResponse:
-    """The body of every list endpoint: query a page, present its rows, write the page."""
+    public: type[BaseModel],
+    present: Callable[[Session, Sequence[Any]], Sequence[BaseModel]],
+) -> Response:
+    """The body of every list endpoint: query a page (and facets), present its rows, write the
+    page in the negotiated format."""
+    output = negotiate(request)
+    facet_fields = request.query_params.getlist("facet")
+    for field in facet_fields:
+        resource.spec(field)
 
-    def work(session: Session) -> tuple[PageResult, Sequence[BaseModel]]:
+    def work(session: Session) -> tuple[PageResult, Sequence[BaseModel], dict[str, list[queries.FacetValue]]]:
         page = queries.list_rows(session, resource, options)
-        return page, present(session, page.rows)
+        facets = {field: queries.facet_counts(session, resource, options.conditions, field) for field in facet_fields}
+        return page, present(session, page.rows), facets
 
-    page, items = await in_session(request, work)
-    return page_response(request, page, items)
+    page, items, facets = await in_session(request, work)
+    next_url = str(request.url.include_query_params(cursor=page.next_cursor)) if page.next_cursor else None
+    headers = _page_headers(page, next_url, output)
+    if output.name == "csv":
+        return StreamingResponse(csv_lines(public, items, output), media_type=output.media_type, headers=headers)
+    if output.name == "ndjson":
+        return StreamingResponse(ndjson_lines(public, items, output), media_type=output.media_type, headers=headers)
+    body = page_body(request, page, items)
+    if facet_fields:
+        body["facets"] = facet_body(facets)
+    return JSONResponse(body, headers=headers)
 
 
-def each(convert: Callable[[Any], BaseModel]) -> Callable[[Session, list[Any]], list[BaseModel]]:
+def each(convert: Callable[[Any], BaseModel]) -> Callable[[Session, Sequence[Any]], list[BaseModel]]:
     """A presenter for rows that need nothing more than their own columns."""
     return lambda _session, rows: [convert(row) for row in rows]

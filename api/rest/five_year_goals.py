@@ -1,10 +1,10 @@
 """/v1/five-year-goals: the 14th Five-Year Plan (2021–2025) and the 2035 vision."""
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 
 from api import queries
-from api.rest.common import FILTER_HELP, CursorParam, LimitParam, SortParam, each, in_session, list_endpoint, list_options
+from api.rest.common import FILTER_HELP, FORMAT_HELP, CursorParam, LimitParam, SortParam, each, in_session, list_endpoint, list_options
 from api.rest.problems import problem_responses
 from api.schemas import FiveYearGoalPublic, Page
 
@@ -15,12 +15,12 @@ router = APIRouter(prefix="/five-year-goals", tags=["five-year goals"])
     "",
     response_model=Page[FiveYearGoalPublic],
     operation_id="list_five_year_goals",
-    responses=problem_responses(400, 503),
-    description="Goals of the 14th Five-Year Plan, the ten major tasks and the 2035 vision, linked to indicators." + FILTER_HELP,
+    responses=problem_responses(400, 406, 503),
+    description="Goals of the 14th Five-Year Plan, the ten major tasks and the 2035 vision, linked to indicators." + FILTER_HELP + FORMAT_HELP,
 )
-async def list_five_year_goals(request: Request, limit: LimitParam = 50, cursor: CursorParam = None, sort: SortParam = None) -> JSONResponse:
+async def list_five_year_goals(request: Request, limit: LimitParam = 50, cursor: CursorParam = None, sort: SortParam = None) -> Response:
     options = list_options(request, queries.FIVE_YEAR_GOALS, limit, cursor, sort)
-    return await list_endpoint(request, queries.FIVE_YEAR_GOALS, options, each(FiveYearGoalPublic.from_row))
+    return await list_endpoint(request, queries.FIVE_YEAR_GOALS, options, FiveYearGoalPublic, each(FiveYearGoalPublic.from_row))
 
 
 @router.get("/{goal_id}", response_model=FiveYearGoalPublic, operation_id="get_five_year_goal", responses=problem_responses(404, 503))

@@ -1,34 +1,27 @@
 """/v1/indicators: indicator concepts, each with all its observations."""
 
-from typing import Any
-
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
-from sqlmodel import Session
+from fastapi.responses import Response
 
 from api import queries
-from api.rest.common import FILTER_HELP, CursorParam, LimitParam, SortParam, in_session, list_endpoint, list_options
+from api.datasets import present_indicators
+from api.rest.common import FILTER_HELP, FORMAT_HELP, CursorParam, LimitParam, SortParam, in_session, list_endpoint, list_options
 from api.rest.problems import problem_responses
 from api.schemas import IndicatorPublic, Page
 
 router = APIRouter(prefix="/indicators", tags=["indicators"])
 
 
-def present_indicators(session: Session, rows: list[Any]) -> list[IndicatorPublic]:
-    observations = queries.observations_for_indicators(session, indicator_ids=[row.id for row in rows])
-    return [IndicatorPublic.from_row(row, observations[row.id]) for row in rows]
-
-
 @router.get(
     "",
     response_model=Page[IndicatorPublic],
     operation_id="list_indicators",
-    responses=problem_responses(400, 503),
-    description="Indicator concepts (GDP, R&D intensity …), each with its observations across periods." + FILTER_HELP,
+    responses=problem_responses(400, 406, 503),
+    description="Indicator concepts (GDP, R&D intensity …), each with its observations across periods." + FILTER_HELP + FORMAT_HELP,
 )
-async def list_indicators(request: Request, limit: LimitParam = 50, cursor: CursorParam = None, sort: SortParam = None) -> JSONResponse:
+async def list_indicators(request: Request, limit: LimitParam = 50, cursor: CursorParam = None, sort: SortParam = None) -> Response:
     options = list_options(request, queries.INDICATORS, limit, cursor, sort)
-    return await list_endpoint(request, queries.INDICATORS, options, present_indicators)
+    return await list_endpoint(request, queries.INDICATORS, options, IndicatorPublic, present_indicators)
 
 
 @router.get("/{indicator_id}", response_model=IndicatorPublic, operation_id="get_indicator", responses=problem_responses(404, 503))

@@ -1,10 +1,10 @@
 """/v1/observations: every number of the report, one value of one indicator each."""
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 
 from api import queries
-from api.rest.common import FILTER_HELP, CursorParam, LimitParam, SortParam, each, in_session, list_endpoint, list_options
+from api.rest.common import FILTER_HELP, FORMAT_HELP, CursorParam, LimitParam, SortParam, each, in_session, list_endpoint, list_options
 from api.rest.problems import problem_responses
 from api.schemas import ObservationPublic, Page
 
@@ -15,12 +15,12 @@ router = APIRouter(prefix="/observations", tags=["observations"])
     "",
     response_model=Page[ObservationPublic],
     operation_id="list_observations",
-    responses=problem_responses(400, 503),
-    description="Observations in document order, each with its verbatim source quote and offsets." + FILTER_HELP,
+    responses=problem_responses(400, 406, 503),
+    description="Observations in document order, each with its verbatim source quote and offsets." + FILTER_HELP + FORMAT_HELP,
 )
-async def list_observations(request: Request, limit: LimitParam = 50, cursor: CursorParam = None, sort: SortParam = None) -> JSONResponse:
+async def list_observations(request: Request, limit: LimitParam = 50, cursor: CursorParam = None, sort: SortParam = None) -> Response:
     options = list_options(request, queries.OBSERVATIONS, limit, cursor, sort)
-    return await list_endpoint(request, queries.OBSERVATIONS, options, each(ObservationPublic.from_row))
+    return await list_endpoint(request, queries.OBSERVATIONS, options, ObservationPublic, each(ObservationPublic.from_row))
 
 
 @router.get("/{observation_id}", response_model=ObservationPublic, operation_id="get_observation", responses=problem_responses(404, 503))

@@ -1,34 +1,27 @@
 """/v1/projects: named projects with their status as the report states it."""
 
-from typing import Any
-
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
-from sqlmodel import Session
+from fastapi.responses import Response
 
 from api import queries
-from api.rest.common import FILTER_HELP, CursorParam, LimitParam, SortParam, in_session, list_endpoint, list_options
+from api.datasets import present_projects
+from api.rest.common import FILTER_HELP, FORMAT_HELP, CursorParam, LimitParam, SortParam, in_session, list_endpoint, list_options
 from api.rest.problems import problem_responses
 from api.schemas import Page, ProjectPublic
 
 router = APIRouter(prefix="/projects", tags=["projects"])
 
 
-def present_projects(session: Session, rows: list[Any]) -> list[ProjectPublic]:
-    mentions = queries.mentions_for_projects(session, project_ids=[row.id for row in rows])
-    return [ProjectPublic.from_row(row, mentions[row.id]) for row in rows]
-
-
 @router.get(
     "",
     response_model=Page[ProjectPublic],
     operation_id="list_projects",
-    responses=problem_responses(400, 503),
-    description="Named projects, with their other mentions in the report." + FILTER_HELP,
+    responses=problem_responses(400, 406, 503),
+    description="Named projects, with their other mentions in the report." + FILTER_HELP + FORMAT_HELP,
 )
-async def list_projects(request: Request, limit: LimitParam = 50, cursor: CursorParam = None, sort: SortParam = None) -> JSONResponse:
+async def list_projects(request: Request, limit: LimitParam = 50, cursor: CursorParam = None, sort: SortParam = None) -> Response:
     options = list_options(request, queries.PROJECTS, limit, cursor, sort)
-    return await list_endpoint(request, queries.PROJECTS, options, present_projects)
+    return await list_endpoint(request, queries.PROJECTS, options, ProjectPublic, present_projects)
 
 
 @router.get("/{project_id}", response_model=ProjectPublic, operation_id="get_project", responses=problem_responses(404, 503))

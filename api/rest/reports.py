@@ -3,7 +3,7 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
@@ -43,10 +43,10 @@ class TextPassage(BaseModel):
 
 
 @router.get("", response_model=Page[ReportPublic], operation_id="list_reports", responses=problem_responses(400, 503))
-async def list_reports(request: Request, limit: LimitParam = 50, cursor: CursorParam = None, sort: SortParam = None) -> JSONResponse:
+async def list_reports(request: Request, limit: LimitParam = 50, cursor: CursorParam = None, sort: SortParam = None) -> Response:
     """The reports this API serves (now one: `cixi-2021`)."""
     options = list_options(request, queries.REPORTS, limit, cursor, sort)
-    return await list_endpoint(request, queries.REPORTS, options, each(ReportPublic.from_row))
+    return await list_endpoint(request, queries.REPORTS, options, ReportPublic, each(ReportPublic.from_row))
 
 
 @router.get("/{report_id}", response_model=ReportPublic, operation_id="get_report", responses=problem_responses(404, 503))

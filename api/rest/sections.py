@@ -1,10 +1,10 @@
 """/v1/sections: the report's heading tree."""
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 
 from api import queries
-from api.rest.common import FILTER_HELP, CursorParam, LimitParam, SortParam, each, in_session, list_endpoint, list_options
+from api.rest.common import FILTER_HELP, FORMAT_HELP, CursorParam, LimitParam, SortParam, each, in_session, list_endpoint, list_options
 from api.rest.problems import problem_responses
 from api.schemas import Page, SectionPublic
 
@@ -15,12 +15,12 @@ router = APIRouter(prefix="/sections", tags=["sections"])
     "",
     response_model=Page[SectionPublic],
     operation_id="list_sections",
-    responses=problem_responses(400, 503),
-    description="Parts (一、二、三), chapters ((一)…(九)) and topic headings, in document order." + FILTER_HELP,
+    responses=problem_responses(400, 406, 503),
+    description="Parts (一、二、三), chapters ((一)…(九)) and topic headings, in document order." + FILTER_HELP + FORMAT_HELP,
 )
-async def list_sections(request: Request, limit: LimitParam = 50, cursor: CursorParam = None, sort: SortParam = None) -> JSONResponse:
+async def list_sections(request: Request, limit: LimitParam = 50, cursor: CursorParam = None, sort: SortParam = None) -> Response:
     options = list_options(request, queries.SECTIONS, limit, cursor, sort)
-    return await list_endpoint(request, queries.SECTIONS, options, each(SectionPublic.from_row))
+    return await list_endpoint(request, queries.SECTIONS, options, SectionPublic, each(SectionPublic.from_row))
 
 
 @router.get("/{section_id}", response_model=SectionPublic, operation_id="get_section", responses=problem_responses(404, 503))
