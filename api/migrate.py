@@ -11,6 +11,17 @@ from sqlalchemy import Engine
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
+ENGINE_MANAGED_TABLES = ("search_fts",)
+
+
+def include_object(obj: object, name: str | None, kind: str, reflected: bool, _compare_to: object) -> bool:
+    """Leave out of autogenerate what the migrations make by hand for one engine: the FTS5
+    table and its shadow tables on SQLite, the expression GIN index on PostgreSQL."""
+    if kind == "table" and name is not None and name.startswith(ENGINE_MANAGED_TABLES):
+        return False
+    return not (kind == "index" and name == "ix_search_documents_tokens_tsv")
+
+
 def alembic_config(url: str) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))

@@ -157,6 +157,27 @@ class CoverageExclusion(SQLModel, table=True):
     line: int
 
 
+
+
+class SearchDocument(SQLModel, table=True):
+    """One searchable record: its text and its search tokens (see ``api.search``).
+
+    SQLite indexes ``tokens`` with FTS5 and PostgreSQL with a GIN index over a tsvector
+    of them; both are made by the migration and kept in step by the engine.
+    """
+
+    __tablename__ = "search_documents"
+
+    id: str = Field(primary_key=True)
+    report_id: str = Field(foreign_key="reports.id", index=True)
+    kind: str = Field(index=True)
+    record_id: str = Field(index=True)
+    title_zh: str = Field(sa_type=Text)
+    title_en: str = Field(sa_type=Text)
+    body: str = Field(sa_type=Text)
+    tokens: str = Field(sa_type=Text)
+
+
 TABLES_IN_LOAD_ORDER: tuple[type[SQLModel], ...] = (
     Report,
     Section,
@@ -167,4 +188,5 @@ TABLES_IN_LOAD_ORDER: tuple[type[SQLModel], ...] = (
     LivelihoodItem,
     FiveYearGoal,
     CoverageExclusion,
+    SearchDocument,
 )

@@ -12,11 +12,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, and_, case, false, func, or_
+from sqlalchemy import Column, ColumnElement, Integer, MetaData, Table, Text, and_, case, cast, false, func, literal_column, or_
+from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlmodel import Session, SQLModel, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from api import models
+from api import models, search
 from api.coverage import CoverageReport, coverage_report
 from api.errors import InvalidQuery, NotFound
 
@@ -56,6 +57,7 @@ class ListOptions:
     sort: Sequence[SortKey] = ()
     limit: int = DEFAULT_PAGE_SIZE
     cursor: str | None = None
+    q: str | None = None
 
 
 @dataclass
@@ -365,11 +367,70 @@ def clamp_limit(limit: int, maximum: int = MAX_PAGE_SIZE) -> int:
     return min(limit, maximum)
 
 
-def filtered(resource: Resource, conditions: Sequence[Condition]) -> SelectOfScalar[Any]:
+def filtered(resource: Resource, conditions: Sequence[Condition], q: str | None = None, *, dialect: str = "sqlite") -> SelectOfScalar[Any]:
     statement = select(resource.model)
     for condition in conditions:
         statement = statement.where(condition_clause(resource, condition))
+    if q is not None:
+        model: Any = resource.model
+        matching = select(models.SearchDocument.record_id).where(models.SearchDocument.kind == resource.name, _text_match(q, dialect))
+        statement = statement.where(model.id.in_(matching))
     return statement
+
+
+# full-text search ------------------------------------------------------------
+
+_FTS = Table("search_fts", MetaData(), Column("rowid", Integer), Column("tokens", Text))
+_DOCUMENT_ROWID = literal_column("search_documents.rowid")
+
+
+def _terms(q: str) -> list[search.QueryTerm]:
+    terms = search.query_terms(q)
+    if not terms:
+        raise InvalidQuery("q: give at least one word or Chinese character to search for", field="q")
+    return terms
+
+
+def validate_search_query(q: str) -> None:
+    _terms(q)
+
+
+def _tsvector() -> ColumnElement[Any]:
+    return func.array_to_tsvector(func.string_to_array(models.SearchDocument.tokens, " "))
+
+
+def _text_match(q: str, dialect: str) -> ColumnElement[bool]:
+    terms = _terms(q)
+    if dialect == "sqlite":
+        rowids = select(_FTS.c.rowid).where(literal_column("search_fts").op("MATCH")(search.fts5_query(terms)))
+        return _DOCUMENT_ROWID.in_(rowids)
+    return _tsvector().op("@@")(cast(search.tsquery(terms), TSQUERY))
+
+
+@dataclass
+class SearchHit:
+    document: models.SearchDocument
+    score: float
+
+
+def search_documents(session: Session, *, q: str, kinds: Sequence[str] = (), limit: int = 20) -> tuple[list[SearchHit], int]:
+    """Records matching every word of ``q``, best first, and how many match in all.
+
+    The engine's index finds the matches; the ranking is computed here from the tokens
+    (``api.search.relevance``), so SQLite and PostgreSQL order results identically.
+    """
+    limit = clamp_limit(limit, 100)
+    statement = select(models.SearchDocument).where(_text_match(q, _dialect(session)))
+    if kinds:
+        statement = statement.where(models.SearchDocument.kind.in_(list(kinds)))
+    terms = _terms(q)
+    scored = [SearchHit(document, search.relevance(document.title_zh + " " + document.title_en, document.tokens, terms)) for document in session.exec(statement)]
+    scored.sort(key=lambda hit: (-hit.score, hit.document.kind, hit.document.record_id))
+    return scored[:limit], len(scored)
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
 
 
 FACETABLE_KINDS = (str, int, bool)
@@ -381,7 +442,7 @@ class FacetValue:
     count: int
 
 
-def facet_counts(session: Session, resource: Resource, conditions: Sequence[Condition], field: str) -> list[FacetValue]:
+def facet_counts(session: Session, resource: Resource, conditions: Sequence[Condition], field: str, q: str | None = None) -> list[FacetValue]:
     """Counts of the filtered rows by the values of ``field`` (most frequent first, then by value)."""
     spec = resource.spec(field)
     if spec.kind not in FACETABLE_KINDS or spec.operators == TEXT_OPS:
@@ -390,6 +451,9 @@ def facet_counts(session: Session, resource: Resource, conditions: Sequence[Cond
     statement = select(column, func.count().label("n")).select_from(resource.model)
     for condition in conditions:
         statement = statement.where(condition_clause(resource, condition))
+    if q is not None:
+        matching = filtered(resource, (), q, dialect=_dialect(session)).with_only_columns(resource.model.id)  # type: ignore[attr-defined]
+        statement = statement.where(resource.model.id.in_(matching))  # type: ignore[attr-defined]
     statement = statement.group_by(column).order_by(func.count().desc(), column)
     return [FacetValue(value, int(count)) for value, count in session.exec(statement)]
 
@@ -401,7 +465,7 @@ def facetable_fields(resource: Resource) -> list[str]:
 def list_rows(session: Session, resource: Resource, options: ListOptions) -> PageResult:
     """One keyset page of ``resource`` rows: filtered, in a stable order, with the total."""
     limit = clamp_limit(options.limit)
-    statement = filtered(resource, options.conditions)
+    statement = filtered(resource, options.conditions, options.q, dialect=_dialect(session))
     total = session.exec(select(func.count()).select_from(statement.subquery())).one()
     keys = _sort_keys(resource, options.sort)
     components = _order_components(resource, keys)

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Generic, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
-from api import models
+from api import models, search
 
 T = TypeVar("T")
 
@@ -200,6 +200,34 @@ class FiveYearGoalPublic(PublicModel):
     @classmethod
     def from_row(cls, row: models.FiveYearGoal) -> Self:
         return cls.model_validate({**_columns(row), "source": Source.of(row, row.report_id)})
+
+
+class SearchResult(PublicModel):
+    kind: str = Field(description="The dataset: sections, indicators, observations, projects, livelihood_items, five_year_goals.")
+    id: str
+    title_zh: str
+    title_en: str
+    snippet: str = Field(description="A passage around the first match, matches marked with <mark> (HTML-escaped otherwise).")
+    score: float = Field(description="Relevance; higher is better. The same on every database engine.")
+    url: str = Field(description="The record in the REST API.")
+
+    @classmethod
+    def from_hit(cls, document: models.SearchDocument, score: float, q: str, base_url: str) -> Self:
+        return cls(
+            kind=document.kind,
+            id=document.record_id,
+            title_zh=document.title_zh,
+            title_en=document.title_en,
+            snippet=search.snippet(document.body or document.title_zh, q),
+            score=score,
+            url=base_url + document.record_id,
+        )
+
+
+class SearchResults(PublicModel):
+    q: str
+    total: int
+    items: list[SearchResult]
 
 
 class Page(BaseModel, Generic[T]):

@@ -226,3 +226,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "municipal_governance": ("市域治理加速优化", "City governance optimized faster"),
     "livelihood_wellbeing": ("民生保障更有温度", "Warmer livelihood security"),
 }
+
+
+def label(value: object) -> tuple[str, str]:
+    """The zh/en label of a vocabulary code; any other value labels itself."""
+    text = "" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+    return LABELS.get(text, (text, text))

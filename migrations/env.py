@@ -5,6 +5,7 @@ from sqlalchemy import Connection
 
 import api.models  # noqa: F401 - registers every table on the metadata
 from api.db import create_db_engine, is_sqlite, metadata
+from api.migrate import include_object
 from api.settings import get_settings
 
 
@@ -14,6 +15,7 @@ def _configure(connection: Connection) -> None:
         target_metadata=metadata,
         render_as_batch=is_sqlite(str(connection.engine.url)),
         compare_type=True,
+        include_object=include_object,
     )
 
 

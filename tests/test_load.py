@@ -51,10 +51,10 @@ def test_an_edited_seed_updates_and_deletes_exactly_what_changed(fresh_engine: E
         encoding="utf-8",
     )
     result = load_bundle(fresh_engine, read_bundle(seed_copy))
-    assert (result.tables["observations"].created, result.changed) == (1, 1)
+    assert (result.tables["observations"].created, result.tables["search_documents"].created, result.changed) == (1, 1, 2)
     path.unlink()
     result = load_bundle(fresh_engine, read_bundle(seed_copy))
-    assert (result.tables["observations"].deleted, result.changed) == (1, 1)
+    assert (result.tables["observations"].deleted, result.tables["search_documents"].deleted, result.changed) == (1, 1, 2)
 
 
 def test_a_failing_load_leaves_the_database_as_it_was(fresh_engine: Engine, bundle: Bundle) -> None:
@@ -92,6 +92,6 @@ def test_migrations_match_the_models(fresh_engine: Engine) -> None:
     from api.db import metadata
 
     with fresh_engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={"compare_type": True, "include_object": migrate.include_object})
         differences = compare_metadata(context, metadata)
     assert differences == []

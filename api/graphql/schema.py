@@ -10,6 +10,9 @@ from strawberry.fastapi import GraphQLRouter
 from strawberry.types import Info
 
 from api import queries, schemas
+from api.datasets import DATASETS
+from api.errors import InvalidQuery
+from api.vocab import label
 from api.graphql import types
 from api.graphql.inputs import conditions_from_where, sort_field_enum, sort_keys, where_input
 from api.graphql.loaders import build_loaders, in_thread
@@ -25,12 +28,27 @@ class Edge(Generic[NodeT]):
     node: NodeT
 
 
+@strawberry.type(description="How many of the filtered records have one value of a field.")
+class FacetValue:
+    value: str | None
+    label_zh: str
+    label_en: str
+    count: int
+
+
+@strawberry.type(description="Counts of the filtered records by the values of one field.")
+class Facet:
+    field: str
+    values: list[FacetValue]
+
+
 @strawberry.type(description="A page of a list with its total (Relay connection).")
 class Connection(Generic[NodeT]):
     total_count: int
     page_info: types.PageInfo
     edges: list[Edge[NodeT]]
     nodes: list[NodeT]
+    facets: list[Facet] = strawberry.field(description="Counts by the fields named in the list's facet argument.")
 
 
 def _sort_input(resource: Resource) -> type:
@@ -53,15 +71,23 @@ async def _connection(
     first: int,
     after: str | None,
     convert: Callable[[Any], Any],
+    q: str | None = None,
+    facet: list[str] | None = None,
 ) -> Connection[Any]:
-    options = ListOptions(conditions_from_where(where), sort_keys(sort), queries.clamp_limit(first, MAX_FIRST), after)
+    options = ListOptions(conditions_from_where(where), sort_keys(sort), queries.clamp_limit(first, MAX_FIRST), after, q)
+    if q is not None:
+        queries.validate_search_query(q)
     for condition in options.conditions:
         queries.condition_clause(resource, condition)
 
-    def work(session: Session) -> PageResult:
-        return queries.list_rows(session, resource, options)
+    for field in facet or ():
+        resource.spec(field)
 
-    page = await in_thread(info.context["engine"], work)
+    def work(session: Session) -> tuple[PageResult, dict[str, list[queries.FacetValue]]]:
+        counts = {field: queries.facet_counts(session, resource, options.conditions, field, options.q) for field in facet or ()}
+        return queries.list_rows(session, resource, options), counts
+
+    page, counts = await in_thread(info.context["engine"], work)
     nodes = [convert(row) for row in page.rows]
     edges = [Edge(cursor=queries.row_cursor(resource, options, row), node=node) for row, node in zip(page.rows, nodes, strict=True)]
     return Connection(
@@ -69,7 +95,14 @@ async def _connection(
         page_info=types.PageInfo(has_next_page=page.next_cursor is not None, end_cursor=page.next_cursor),
         edges=edges,
         nodes=nodes,
+        facets=[Facet(field=field, values=[_facet_value(value) for value in values]) for field, values in counts.items()],
     )
+
+
+def _facet_value(facet: queries.FacetValue) -> FacetValue:
+    label_zh, label_en = label(facet.value)
+    value = None if facet.value is None else str(facet.value).lower() if isinstance(facet.value, bool) else str(facet.value)
+    return FacetValue(value=value, label_zh=label_zh, label_en=label_en, count=facet.count)
 
 
 async def _one(info: Info, fetch: Callable[[Session], Any], convert: Callable[[Any], Any]) -> Any:
@@ -110,15 +143,17 @@ def _goal(row: Any) -> types.FiveYearGoal:
 
 First = Annotated[int, strawberry.argument(description=f"Page size, 1–{MAX_FIRST}.")]
 After = Annotated[str | None, strawberry.argument(description="endCursor of the previous page.")]
+Facets = Annotated[list[str] | None, strawberry.argument(description="Fields to count the filtered records by (status, category, period …).")]
+Q = Annotated[str | None, strawberry.argument(description="Keep the records found by full-text search (Chinese, English, 5G, PM2.5).")]
 
 
 @strawberry.type
 class Query:
     @strawberry.field(description="Reports served by this API.")
     async def reports(
-        self, info: Info, where: WHERE["reports"] | None = None, sort: list[SORT["reports"]] | None = None, first: First = 50, after: After = None  # type: ignore[valid-type]
+        self, info: Info, where: WHERE["reports"] | None = None, sort: list[SORT["reports"]] | None = None, first: First = 50, after: After = None, q: Q = None, facet: Facets = None  # type: ignore[valid-type]
     ) -> Connection[types.Report]:
-        return await _connection(info, queries.REPORTS, where, sort, first, after, _report)
+        return await _connection(info, queries.REPORTS, where, sort, first, after, _report, q, facet)
 
     @strawberry.field(description="One report by id (e.g. cixi-2021).")
     async def report(self, info: Info, id: strawberry.ID) -> types.Report | None:  # noqa: A002 - GraphQL's conventional argument name
@@ -126,9 +161,9 @@ class Query:
 
     @strawberry.field(description="The report's heading tree, in document order.")
     async def sections(
-        self, info: Info, where: WHERE["sections"] | None = None, sort: list[SORT["sections"]] | None = None, first: First = 50, after: After = None  # type: ignore[valid-type]
+        self, info: Info, where: WHERE["sections"] | None = None, sort: list[SORT["sections"]] | None = None, first: First = 50, after: After = None, q: Q = None, facet: Facets = None  # type: ignore[valid-type]
     ) -> Connection[types.Section]:
-        return await _connection(info, queries.SECTIONS, where, sort, first, after, _section)
+        return await _connection(info, queries.SECTIONS, where, sort, first, after, _section, q, facet)
 
     @strawberry.field(description="One section by id.")
     async def section(self, info: Info, id: strawberry.ID) -> types.Section | None:  # noqa: A002
@@ -136,9 +171,9 @@ class Query:
 
     @strawberry.field(description="Indicator concepts, each with its observations.")
     async def indicators(
-        self, info: Info, where: WHERE["indicators"] | None = None, sort: list[SORT["indicators"]] | None = None, first: First = 50, after: After = None  # type: ignore[valid-type]
+        self, info: Info, where: WHERE["indicators"] | None = None, sort: list[SORT["indicators"]] | None = None, first: First = 50, after: After = None, q: Q = None, facet: Facets = None  # type: ignore[valid-type]
     ) -> Connection[types.Indicator]:
-        return await _connection(info, queries.INDICATORS, where, sort, first, after, _indicator)
+        return await _connection(info, queries.INDICATORS, where, sort, first, after, _indicator, q, facet)
 
     @strawberry.field(description="One indicator by id (e.g. gdp).")
     async def indicator(self, info: Info, id: strawberry.ID) -> types.Indicator | None:  # noqa: A002
@@ -146,9 +181,9 @@ class Query:
 
     @strawberry.field(description="Every number of the report as an observation of an indicator.")
     async def observations(
-        self, info: Info, where: WHERE["observations"] | None = None, sort: list[SORT["observations"]] | None = None, first: First = 50, after: After = None  # type: ignore[valid-type]
+        self, info: Info, where: WHERE["observations"] | None = None, sort: list[SORT["observations"]] | None = None, first: First = 50, after: After = None, q: Q = None, facet: Facets = None  # type: ignore[valid-type]
     ) -> Connection[types.Observation]:
-        return await _connection(info, queries.OBSERVATIONS, where, sort, first, after, _observation)
+        return await _connection(info, queries.OBSERVATIONS, where, sort, first, after, _observation, q, facet)
 
     @strawberry.field(description="One observation by id (e.g. gdp-2020-citywide).")
     async def observation(self, info: Info, id: strawberry.ID) -> types.Observation | None:  # noqa: A002
@@ -156,9 +191,9 @@ class Query:
 
     @strawberry.field(description="Named projects.")
     async def projects(
-        self, info: Info, where: WHERE["projects"] | None = None, sort: list[SORT["projects"]] | None = None, first: First = 50, after: After = None  # type: ignore[valid-type]
+        self, info: Info, where: WHERE["projects"] | None = None, sort: list[SORT["projects"]] | None = None, first: First = 50, after: After = None, q: Q = None, facet: Facets = None  # type: ignore[valid-type]
     ) -> Connection[types.Project]:
-        return await _connection(info, queries.PROJECTS, where, sort, first, after, _project)
+        return await _connection(info, queries.PROJECTS, where, sort, first, after, _project, q, facet)
 
     @strawberry.field(description="One project by id (e.g. tongsujiayong-railway).")
     async def project(self, info: Info, id: strawberry.ID) -> types.Project | None:  # noqa: A002
@@ -166,9 +201,9 @@ class Query:
 
     @strawberry.field(description="People's-livelihood (民生) items.")
     async def livelihood_items(
-        self, info: Info, where: WHERE["livelihood_items"] | None = None, sort: list[SORT["livelihood_items"]] | None = None, first: First = 50, after: After = None  # type: ignore[valid-type]
+        self, info: Info, where: WHERE["livelihood_items"] | None = None, sort: list[SORT["livelihood_items"]] | None = None, first: First = 50, after: After = None, q: Q = None, facet: Facets = None  # type: ignore[valid-type]
     ) -> Connection[types.LivelihoodItem]:
-        return await _connection(info, queries.LIVELIHOOD_ITEMS, where, sort, first, after, _livelihood_item)
+        return await _connection(info, queries.LIVELIHOOD_ITEMS, where, sort, first, after, _livelihood_item, q, facet)
 
     @strawberry.field(description="One livelihood item by id.")
     async def livelihood_item(self, info: Info, id: strawberry.ID) -> types.LivelihoodItem | None:  # noqa: A002
@@ -176,13 +211,34 @@ class Query:
 
     @strawberry.field(description="14th Five-Year Plan goals, major tasks and the 2035 vision.")
     async def five_year_goals(
-        self, info: Info, where: WHERE["five_year_goals"] | None = None, sort: list[SORT["five_year_goals"]] | None = None, first: First = 50, after: After = None  # type: ignore[valid-type]
+        self, info: Info, where: WHERE["five_year_goals"] | None = None, sort: list[SORT["five_year_goals"]] | None = None, first: First = 50, after: After = None, q: Q = None, facet: Facets = None  # type: ignore[valid-type]
     ) -> Connection[types.FiveYearGoal]:
-        return await _connection(info, queries.FIVE_YEAR_GOALS, where, sort, first, after, _goal)
+        return await _connection(info, queries.FIVE_YEAR_GOALS, where, sort, first, after, _goal, q, facet)
 
     @strawberry.field(description="One five-year goal by id.")
     async def five_year_goal(self, info: Info, id: strawberry.ID) -> types.FiveYearGoal | None:  # noqa: A002
         return await _one(info, lambda session: queries.get_five_year_goal(session, key=str(id)), _goal)
+
+
+    @strawberry.field(description="Full-text search across every dataset, best first.")
+    async def search(
+        self,
+        info: Info,
+        q: str,
+        kinds: list[str] | None = None,
+        first: Annotated[int, strawberry.argument(description="How many results, 1–100.")] = 20,
+    ) -> types.SearchResults:
+        unknown = sorted(set(kinds or ()) - set(DATASETS))
+        if unknown:
+            raise InvalidQuery(f"unknown kind {unknown[0]!r}", field="kinds")
+
+        def work(session: Session) -> schemas.SearchResults:
+            hits, total = queries.search_documents(session, q=q, kinds=kinds or (), limit=first)
+            base = str(info.context["request"].base_url) + "v1/"
+            items = [schemas.SearchResult.from_hit(hit.document, hit.score, q, f"{base}{DATASETS[hit.document.kind].path}/") for hit in hits]
+            return schemas.SearchResults(q=q, total=total, items=items)
+
+        return types.SearchResults.from_pydantic(await in_thread(info.context["engine"], work))
 
 
 schema = strawberry.Schema(query=Query)

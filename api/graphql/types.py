@@ -120,3 +120,13 @@ async def _observation(info: Info, key: str | None) -> Observation | None:
 class PageInfo:
     has_next_page: bool
     end_cursor: str | None
+
+
+@from_public_model(model=schemas.SearchResult, all_fields=True, description="A record found by full-text search.")
+class SearchResult:
+    pass
+
+
+@from_public_model(model=schemas.SearchResults, all_fields=True, description="Search results, best first.")
+class SearchResults:
+    pass

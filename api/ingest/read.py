@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from api.ingest.search_documents import search_document_rows
 from api.ingest.numbers import arabic_tokens, canonical_decimal, parse_chinese_numeral
 from api.ingest.records import (
     Cited,
@@ -48,6 +49,7 @@ TABLE_ORDER = (
     "livelihood_items",
     "five_year_goals",
     "coverage_exclusions",
+    "search_documents",
 )
 
 
@@ -275,6 +277,7 @@ class _BundleBuilder:
         self._resolve_exclusions()
 
     def bundle(self) -> Bundle:
+        self.rows["search_documents"] = search_document_rows(self.report.id, self.text.text, self.rows)
         return Bundle(report_id=self.report.id, text=self.text.text, tables=self.rows)
 
     def _report_row(self) -> Row:

@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from api.rest import five_year_goals, indicators, livelihood_items, observations, projects, reports, sections
+from api.rest import five_year_goals, indicators, livelihood_items, observations, projects, reports, search, sections
 
 v1 = APIRouter(prefix="/v1")
-for module in (reports, sections, indicators, observations, projects, livelihood_items, five_year_goals):
+for module in (reports, sections, indicators, observations, projects, livelihood_items, five_year_goals, search):
     v1.include_router(module.router)

@@ -22,7 +22,7 @@ from api import queries
 from api.errors import InvalidQuery, ServiceUnavailable
 from api.queries import Condition, ListOptions, PageResult, Resource, SortKey
 from api.rest.formats import OutputFormat, csv_lines, negotiate, ndjson_lines
-from api.vocab import LABELS
+from api.vocab import label
 
 T = TypeVar("T")
 
@@ -31,7 +31,8 @@ FORMAT_HELP = (
     "\n\nFormats: JSON (default), CSV or NDJSON by `?format=csv|ndjson` or `Accept: text/csv` / "
     "`application/x-ndjson` (anything else is a 406); `?bom=1` adds a UTF-8 BOM to CSV for Excel and WPS; "
     "`?lang=zh|en` (or Accept-Language) keeps one language's label columns in flat formats. "
-    "`?facet=field` (repeatable) adds counts by that field's values to the JSON body."
+    "`?facet=field` (repeatable) adds counts by that field's values to the JSON body. "
+    "`?q=` keeps the records found by full-text search (Chinese, English, 5G, PM2.5)."
 )
 
 LimitParam = Annotated[int, Query(description="Page size, 1–500.", ge=1, le=queries.MAX_PAGE_SIZE)]
@@ -92,7 +93,10 @@ def parse_conditions(request: Request, resource: Resource) -> list[Condition]:
 
 def list_options(request: Request, resource: Resource, limit: int, cursor: str | None, sort: str | None) -> ListOptions:
     """Validate every list parameter up front, before any SQL runs."""
-    options = ListOptions(parse_conditions(request, resource), parse_sort(sort), queries.clamp_limit(limit), cursor)
+    q = request.query_params.get("q")
+    options = ListOptions(parse_conditions(request, resource), parse_sort(sort), queries.clamp_limit(limit), cursor, q)
+    if q is not None:
+        queries.validate_search_query(q)
     for condition in options.conditions:
         queries.condition_clause(resource, condition)
     return options
@@ -114,12 +118,6 @@ def facet_body(facets: dict[str, list[queries.FacetValue]]) -> dict[str, list[di
         field: [{"value": facet.value, "label_zh": label(facet.value)[0], "label_en": label(facet.value)[1], "count": facet.count} for facet in values]
         for field, values in facets.items()
     }
-
-
-def label(value: Any) -> tuple[str, str]:
-    """The zh/en label of a vocabulary code; other values label themselves."""
-    text = "" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
-    return LABELS.get(text, (text, text))
 
 
 def _page_headers(page: PageResult, next_url: str | None, output: OutputFormat) -> dict[str, str]:
@@ -147,7 +145,7 @@ async def list_endpoint(
 
     def work(session: Session) -> tuple[PageResult, Sequence[BaseModel], dict[str, list[queries.FacetValue]]]:
         page = queries.list_rows(session, resource, options)
-        facets = {field: queries.facet_counts(session, resource, options.conditions, field) for field in facet_fields}
+        facets = {field: queries.facet_counts(session, resource, options.conditions, field, options.q) for field in facet_fields}
         return page, present(session, page.rows), facets
 
     page, items, facets = await in_session(request, work)

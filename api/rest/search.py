@@ -1,0 +1,35 @@
+"""/v1/search: one ranked search across every dataset."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from sqlmodel import Session
+
+from api import queries
+from api.datasets import DATASETS
+from api.errors import InvalidQuery
+from api.rest.common import in_session
+from api.rest.problems import problem_responses
+from api.schemas import SearchResult, SearchResults
+
+router = APIRouter(tags=["search"])
+
+
+@router.get("/search", response_model=SearchResults, operation_id="search", responses=problem_responses(400, 503))
+async def search_everything(
+    request: Request,
+    q: Annotated[str, Query(min_length=1, max_length=200, description="Words to find: Chinese (教育, 高铁), English (railway), or mixed (5G, PM2.5).")],
+    kind: Annotated[list[str] | None, Query(description="Limit to these datasets (repeatable).")] = None,
+    limit: Annotated[int, Query(ge=1, le=100, description="How many results, 1–100.")] = 20,
+) -> SearchResults:
+    """Full-text search over names, descriptions, quotes and the report text, ranked, with snippets."""
+    unknown = sorted(set(kind or ()) - set(DATASETS))
+    if unknown:
+        raise InvalidQuery(f"unknown kind {unknown[0]!r}", field="kind", allowed=sorted(DATASETS))
+
+    def work(session: Session) -> SearchResults:
+        hits, total = queries.search_documents(session, q=q, kinds=kind or (), limit=limit)
+        items = [SearchResult.from_hit(hit.document, hit.score, q, f"{request.base_url}v1/{DATASETS[hit.document.kind].path}/") for hit in hits]
+        return SearchResults(q=q, total=total, items=items)
+
+    return await in_session(request, work)
