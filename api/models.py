@@ -18,6 +18,10 @@ class Provenance(SQLModel):
     char_start: int
     char_end: int
     note: str | None = Field(default=None, sa_type=Text)
+    section_path_zh: str | None = Field(default=None, sa_type=Text)
+    section_path_en: str | None = Field(default=None, sa_type=Text)
+    cite_gbt7714: str = Field(default="", sa_type=Text, sa_column_kwargs={"server_default": ""})
+    cite_apa: str = Field(default="", sa_type=Text, sa_column_kwargs={"server_default": ""})
 
 
 class ValueColumns(SQLModel):

@@ -17,7 +17,7 @@ from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlmodel import Session, SQLModel, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from api import models, search
+from api import models, search, verify
 from api.coverage import CoverageReport, coverage_report
 from api.errors import InvalidQuery, NotFound
 
@@ -598,11 +598,43 @@ def rows_by_ids(session: Session, model: type[ModelT], ids: Sequence[str]) -> di
     return {row.id: row for row in session.exec(select(model).where(column.in_(wanted)))}  # type: ignore[attr-defined]
 
 
-def report_text_passage(session: Session, *, key: str, start: int, end: int) -> tuple[models.Report, str]:
+SENTENCE_ENDS = "。!?!?\n"
+
+
+@dataclass(frozen=True)
+class Passage:
+    report: models.Report
+    start: int
+    end: int
+    sentence_start: int
+    sentence_end: int
+    section: models.Section | None
+
+    @property
+    def text(self) -> str:
+        return self.report.text[self.start : self.end]
+
+    @property
+    def sentence(self) -> str:
+        return self.report.text[self.sentence_start : self.sentence_end].strip()
+
+
+def report_text_passage(session: Session, *, key: str, start: int, end: int) -> Passage:
+    """A passage of the text, the whole sentences around it, and the deepest section holding it."""
     report = get_report(session, key=key)
     if not 0 <= start <= end <= report.char_count:
         raise InvalidQuery(f"start/end must satisfy 0 <= start <= end <= {report.char_count}", field="start")
-    return report, report.text[start:end]
+    text = report.text
+    sentence_start = max((text.rfind(mark, 0, start) for mark in SENTENCE_ENDS), default=-1) + 1
+    ends = [position for mark in SENTENCE_ENDS if (position := text.find(mark, max(end - 1, 0))) != -1]
+    sentence_end = min(ends) + 1 if ends else len(text)
+    section = session.exec(
+        select(models.Section)
+        .where(models.Section.report_id == key, models.Section.char_start <= start, models.Section.char_end >= end)
+        .order_by(models.Section.depth.desc())  # type: ignore[attr-defined]
+        .limit(1)
+    ).first()
+    return Passage(report, start, end, sentence_start, max(sentence_end, sentence_start), section)
 
 
 def coverage_for_report(session: Session, *, key: str) -> CoverageReport:
@@ -620,3 +652,11 @@ def coverage_for_report(session: Session, *, key: str) -> CoverageReport:
 def database_is_reachable(session: Session) -> bool:
     session.exec(select(1)).one()
     return True
+
+
+def verify_sentence(session: Session, *, text: str) -> list[verify.Claim]:
+    """Match every number of ``text`` (with its unit and year) to the report's observations."""
+    observations = list(session.exec(select(models.Observation).order_by(models.Observation.char_start)))
+    names = {row.id: row.name_zh for row in session.exec(select(models.Indicator))}
+    units = sorted({o.unit for o in observations if o.unit} | {"%"})
+    return verify.check_sentence(text, observations, names, units)

@@ -37,6 +37,11 @@ class Source(PublicModel):
     char_start: int = Field(description="Offset of the quote's first character in the canonical text (Unicode code points).")
     char_end: int = Field(description="Offset just past the quote's last character.")
     note: str | None = Field(default=None, description="Curator's note where the text is ambiguous.")
+    section_path_zh: str | None = Field(default=None, description="Headings from the part down to the section, in Chinese.")
+    section_path_en: str | None = Field(default=None, description="The same headings in English.")
+    text_url: str = Field(description="The passage in the report's text (REST path).")
+    cite_gbt7714: str = Field(description="Citation in GB/T 7714-2015 style, ready to paste.")
+    cite_apa: str = Field(description="Citation in APA 7 style, ready to paste.")
 
     @classmethod
     def of(cls, row: Any, report_id: str) -> Self:
@@ -47,6 +52,11 @@ class Source(PublicModel):
             char_start=row.char_start,
             char_end=row.char_end,
             note=row.note,
+            section_path_zh=row.section_path_zh,
+            section_path_en=row.section_path_en,
+            text_url=f"/v1/reports/{report_id}/text?start={row.char_start}&end={row.char_end}",
+            cite_gbt7714=row.cite_gbt7714,
+            cite_apa=row.cite_apa,
         )
 
 
@@ -228,6 +238,21 @@ class SearchResults(PublicModel):
     q: str
     total: int
     items: list[SearchResult]
+
+
+class ClaimCheck(PublicModel):
+    number: str = Field(description="The number as written in the checked text.")
+    unit: str | None = Field(description="The unit written right after it, if the report uses that unit.")
+    year: str | None = Field(description="The year the checked text names, if any.")
+    verdict: str = Field(description="supported | contradicted | not_found")
+    reason: str
+    facts: list[ObservationPublic] = Field(description="The report's facts this number was compared with, best first.")
+
+
+class Verification(PublicModel):
+    text: str
+    verdict: str = Field(description="supported (every number matches) | contradicted | not_found | no_numbers")
+    claims: list[ClaimCheck]
 
 
 class Page(BaseModel, Generic[T]):

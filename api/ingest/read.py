@@ -357,13 +357,28 @@ class _BundleBuilder:
             self.reader.fail(located.path, located.line, place)
             return None
         start, end = place
+        section_id = self._section_for(start, end)
+        path_zh, path_en = self._heading_paths(section_id)
         return {
             "quote": cited.quote,
             "char_start": start,
             "char_end": end,
-            "section_id": self._section_for(start, end),
+            "section_id": section_id,
             "note": cited.note,
+            "section_path_zh": path_zh,
+            "section_path_en": path_en,
+            **citations(self.report, path_zh, path_en),
         }
+
+    def _heading_paths(self, section_id: str | None) -> tuple[str | None, str | None]:
+        """'一、… > (一)…' in Chinese and English, from the part down to the section."""
+        if section_id is None:
+            return None, None
+        by_id = {row["id"]: row for row in self.rows["sections"]}
+        chain = [by_id[key] for key in by_id[section_id]["path"].split("/")]
+        zh = " > ".join(_numbered(row["number"], row["heading_zh"]) for row in chain)
+        en = " > ".join(row["heading_en"] for row in chain)
+        return zh, en
 
     def _value_columns(self, located: Located, valued: Valued, quote: str, *, unit_optional: bool) -> Row | None:
         if valued.value is None:
@@ -543,6 +558,23 @@ class _BundleBuilder:
                     "line": located.line,
                 }
             )
+
+
+def _numbered(number: str | None, heading: str) -> str:
+    if number is None:
+        return heading
+    return f"{number}{heading}" if number.startswith("(") else f"{number}、{heading}"
+
+
+def citations(report: ReportRecord, path_zh: str | None, path_en: str | None) -> dict[str, str]:
+    """Ready-to-paste citations of a passage: GB/T 7714-2015 (reports, [R]) and APA 7."""
+    where_zh = f": {path_zh}" if path_zh else ""
+    where_en = f", {path_en}" if path_en else ""
+    family, _, given = report.speaker_en.partition(" ")
+    return {
+        "cite_gbt7714": f"{report.speaker_zh}. {report.title_zh}[R]. 慈溪: {report.issuer_zh}, {report.year}{where_zh}.",
+        "cite_apa": f"{family}, {given[:1]}. ({report.year}). {report.title_en} [{report.title_zh}]{where_en}. {report.issuer_en}.",
+    }
 
 
 def _ancestors(section_id: str, by_id: dict[str, SectionRecord]) -> list[str]:

@@ -40,6 +40,13 @@ class TextPassage(BaseModel):
     start: int
     end: int
     text: str = Field(description="The canonical text from start to end.")
+    sentence: str = Field(description="The whole sentence(s) around the passage.")
+    sentence_start: int
+    sentence_end: int
+    section_id: str | None = Field(description="The deepest section holding the passage.")
+    section_path: str | None = Field(description="Ids from the part down to that section.")
+    heading_zh: str | None
+    heading_en: str | None
 
 
 @router.get("", response_model=Page[ReportPublic], operation_id="list_reports", responses=problem_responses(400, 503))
@@ -62,13 +69,27 @@ async def get_report_text(
     start: Annotated[int, Query(ge=0, description="First character (Unicode code point offset).")] = 0,
     end: Annotated[int | None, Query(ge=0, description="Offset just past the last character; default the end of the text.")] = None,
 ) -> TextPassage:
-    """The report's canonical text, whole or a passage of it by character offsets."""
+    """The report's canonical text, whole or a passage of it by character offsets, with the
+    sentence around it and the section it stands in (the context a citation needs)."""
 
     def work(session: Session) -> TextPassage:
         report = queries.get_report(session, key=report_id)
         stop = report.char_count if end is None else end
-        _, text = queries.report_text_passage(session, key=report_id, start=start, end=stop)
-        return TextPassage(report_id=report_id, start=start, end=stop, text=text)
+        passage = queries.report_text_passage(session, key=report_id, start=start, end=stop)
+        section = passage.section
+        return TextPassage(
+            report_id=report_id,
+            start=start,
+            end=stop,
+            text=passage.text,
+            sentence=passage.sentence,
+            sentence_start=passage.sentence_start,
+            sentence_end=passage.sentence_end,
+            section_id=section.id if section else None,
+            section_path=section.path if section else None,
+            heading_zh=section.heading_zh if section else None,
+            heading_en=section.heading_en if section else None,
+        )
 
     return await in_session(request, work)
 
