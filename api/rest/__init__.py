@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from api.rest import five_year_goals, indicators, livelihood_items, observations, projects, reports, search, sections
+from api.rest import five_year_goals, indicators, livelihood_items, observations, portal, projects, reports, search, sections, verify
 
 v1 = APIRouter(prefix="/v1")
-for module in (reports, sections, indicators, observations, projects, livelihood_items, five_year_goals, search):
+for module in (reports, sections, indicators, observations, projects, livelihood_items, five_year_goals, search, verify, portal):
     v1.include_router(module.router)
