@@ -3,6 +3,8 @@
 from typing import Any
 
 from fastapi import FastAPI
+from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
 from fastapi_offline import FastAPIOffline
 from sqlalchemy import Engine
 
@@ -11,6 +13,7 @@ from api.db import create_db_engine
 from api.graphql.schema import graphql_router
 from api.rest import v1
 from api.rest.health import router as health_router
+from api.rest.http_cache import HttpCacheMiddleware
 from api.rest.problems import install_problem_handlers
 from api.settings import Settings, get_settings
 
@@ -37,6 +40,15 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.settings = settings
     app.state.engine = engine or create_db_engine(settings.database_url, statement_timeout_ms=settings.statement_timeout_ms)
     install_problem_handlers(app)
+    app.add_middleware(HttpCacheMiddleware, engine=app.state.engine, max_age=settings.cache_max_age)
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "HEAD", "OPTIONS"],
+        allow_headers=["Accept", "Accept-Language", "If-None-Match", "If-Modified-Since", "Content-Type"],
+        expose_headers=["ETag", "Last-Modified", "Link", "X-Total-Count", "Content-Language", "Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"],
+    )
     app.include_router(v1)
     app.include_router(health_router)
     app.include_router(graphql_router(), prefix="/graphql")

@@ -195,3 +195,9 @@ def forget(engine: Engine) -> None:
     """Drop the cached release of ``engine`` (after loading new data into it)."""
     with _lock:
         _releases.pop(engine, None)
+
+
+def cached_release(engine: Engine) -> Release | None:
+    """The release already computed for ``engine``, without touching the database."""
+    with _lock:
+        return _releases.get(engine)

@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     statement_timeout_ms: int = 3000
     max_page_size: int = 500
     default_page_size: int = 50
+    cache_max_age: int = Field(default=300, description="Cache-Control max-age of GET responses, in seconds.")
 
 
 @lru_cache
