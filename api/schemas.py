@@ -103,6 +103,7 @@ class SectionPublic(PublicModel):
 
 class ObservationPublic(PublicModel):
     id: str
+    permalink: str = Field(description="The stable REST address of this record.")
     indicator_id: str
     period: str = Field(description="ISO 8601 year or interval: 2020, 2016/2020, 2021/2025 …")
     period_start: int
@@ -122,7 +123,7 @@ class ObservationPublic(PublicModel):
 
     @classmethod
     def from_row(cls, row: models.Observation) -> Self:
-        return cls.model_validate({**_columns(row), "source": Source.of(row, row.report_id)})
+        return cls.model_validate({**_columns(row), "permalink": f"/v1/observations/{row.id}", "source": Source.of(row, row.report_id)})
 
 
 class IndicatorPublic(PublicModel):
@@ -151,6 +152,7 @@ class ProjectMentionPublic(PublicModel):
 
 class ProjectPublic(PublicModel):
     id: str
+    permalink: str = Field(description="The stable REST address of this record.")
     name_zh: str
     name_en: str
     category: str
@@ -165,6 +167,7 @@ class ProjectPublic(PublicModel):
         return cls.model_validate(
             {
                 **_columns(row),
+                "permalink": f"/v1/projects/{row.id}",
                 "source": Source.of(row, row.report_id),
                 "mentions": [ProjectMentionPublic.from_row(m, row.report_id) for m in mentions],
             }
@@ -173,6 +176,7 @@ class ProjectPublic(PublicModel):
 
 class LivelihoodItemPublic(PublicModel):
     id: str
+    permalink: str = Field(description="The stable REST address of this record.")
     category: str
     description_zh: str
     description_en: str
@@ -189,11 +193,12 @@ class LivelihoodItemPublic(PublicModel):
 
     @classmethod
     def from_row(cls, row: models.LivelihoodItem) -> Self:
-        return cls.model_validate({**_columns(row), "source": Source.of(row, row.report_id)})
+        return cls.model_validate({**_columns(row), "permalink": f"/v1/livelihood-items/{row.id}", "source": Source.of(row, row.report_id)})
 
 
 class FiveYearGoalPublic(PublicModel):
     id: str
+    permalink: str = Field(description="The stable REST address of this record.")
     plan: str = Field(description="fyp14 (2021–2025) | vision2035")
     kind: str = Field(description="overall | goal | major_task | vision")
     dimension: str | None
@@ -209,7 +214,7 @@ class FiveYearGoalPublic(PublicModel):
 
     @classmethod
     def from_row(cls, row: models.FiveYearGoal) -> Self:
-        return cls.model_validate({**_columns(row), "source": Source.of(row, row.report_id)})
+        return cls.model_validate({**_columns(row), "permalink": f"/v1/five-year-goals/{row.id}", "source": Source.of(row, row.report_id)})
 
 
 class SearchResult(PublicModel):

@@ -28,3 +28,10 @@ def test_citations_through_graphql_match_rest(client: TestClient) -> None:
     body = client.post("/graphql", json={"query": '{ project(id: "tongsujiayong-railway") { source { citeGbt7714 citeApa textUrl } } }'}).json()
     graph = body["data"]["project"]["source"]
     assert (graph["citeGbt7714"], graph["citeApa"], graph["textUrl"]) == (rest["cite_gbt7714"], rest["cite_apa"], rest["text_url"])
+
+
+def test_every_fact_has_a_permalink_that_resolves_to_itself(client: TestClient) -> None:
+    for path in ("observations", "projects", "livelihood-items", "five-year-goals"):
+        record = client.get(f"/v1/{path}", params={"limit": 1}).json()["items"][0]
+        assert record["permalink"] == f"/v1/{path}/{record['id']}"
+        assert client.get(record["permalink"]).json() == record

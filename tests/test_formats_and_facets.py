@@ -16,7 +16,7 @@ def test_csv_round_trips_with_chinese_intact_and_no_bom_unless_asked(client: Tes
     row = next(r for r in rows if r["id"] == "gdp-2020-citywide")
     assert (row["value"], row["unit"]) == ("2008.3", "亿元")
     assert "2008.3亿元" in row["source_quote"]
-    assert list(rows[0])[:3] == ["id", "indicator_id", "period"]
+    assert list(rows[0])[:4] == ["id", "permalink", "indicator_id", "period"]
     assert len(rows) == int(response.headers["x-total-count"])
 
 
