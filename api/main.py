@@ -3,6 +3,7 @@
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from fastapi_offline import FastAPIOffline
@@ -11,6 +12,7 @@ from sqlalchemy import Engine
 from api import __version__
 from api.db import create_db_engine
 from api.graphql.schema import graphql_router
+from api.pages import STATIC_DIR, ContentSecurityPolicyMiddleware, docs_router
 from api.rest import v1
 from api.rest.health import router as health_router
 from api.rest.http_cache import HttpCacheMiddleware
@@ -36,10 +38,12 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         version=__version__,
         description=DESCRIPTION,
         openapi_tags=_TAGS,
+        redoc_url=None,  # api.pages serves ReDoc without its CDN logo
     )
     app.state.settings = settings
     app.state.engine = engine or create_db_engine(settings.database_url, statement_timeout_ms=settings.statement_timeout_ms)
     install_problem_handlers(app)
+    app.add_middleware(ContentSecurityPolicyMiddleware)  # innermost: reads HTML pages before compression
     app.add_middleware(HttpCacheMiddleware, engine=app.state.engine, max_age=settings.cache_max_age)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(
@@ -51,7 +55,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     )
     app.include_router(v1)
     app.include_router(health_router)
+    app.include_router(docs_router)
     app.include_router(graphql_router(), prefix="/graphql")
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
 
 

@@ -14,6 +14,7 @@ from api.datasets import DATASETS
 from api.errors import InvalidQuery
 from api.vocab import label
 from api.graphql import types
+from api.graphql.ide import OfflineGraphQLRouter
 from api.graphql.inputs import conditions_from_where, sort_field_enum, sort_keys, where_input
 from api.graphql.loaders import build_loaders, in_thread
 from api.queries import ListOptions, PageResult, Resource
@@ -250,4 +251,4 @@ async def _context(request: Request) -> dict[str, Any]:
 
 
 def graphql_router() -> GraphQLRouter[Any, None]:
-    return GraphQLRouter(schema, context_getter=_context, include_in_schema=False)
+    return OfflineGraphQLRouter(schema, context_getter=_context, include_in_schema=False)

@@ -130,8 +130,17 @@ async def _catalog(request: Request, media_type: str) -> Response:
     return Response(content, media_type=media_type, headers={"Vary": "Accept"})
 
 
+# What each serialization of the catalogue is, so that generated clients parse it.
+_CATALOG_SCHEMAS: dict[str, dict[str, str]] = {
+    "application/ld+json": {"type": "object"},
+    "text/turtle": {"type": "string"},
+    "application/rdf+xml": {"type": "string"},
+}
+
+
 def _catalog_responses(*media_types: str, problems: tuple[int, ...] = (404,)) -> dict[int | str, dict[str, Any]]:
-    return {**_content(*media_types), **problem_responses(*problems, 503)}
+    content = {media_type: {"schema": _CATALOG_SCHEMAS[media_type]} for media_type in media_types}
+    return {200: {"content": content, "description": "Successful Response"}, **problem_responses(*problems, 503)}
 
 
 @router.get(

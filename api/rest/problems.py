@@ -38,8 +38,10 @@ def problem_response(status: int, title: str, detail: str, *, errors: list[dict[
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI ``responses=`` entries for the problems an operation can return."""
-    return {status: {"model": Problem, "content": {PROBLEM_MEDIA_TYPE: {}}, "description": _TITLES.get(status, "Problem")} for status in statuses}
+    """OpenAPI ``responses=`` entries for the problems an operation can return: a Problem,
+    as application/problem+json (``model`` registers the schema, and adds it as JSON too)."""
+    content = {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    return {status: {"model": Problem, "content": content, "description": _TITLES.get(status, "Problem")} for status in statuses}
 
 
 _TITLES = {
