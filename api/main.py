@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from api import __version__
 from api.db import create_db_engine
 from api.graphql.schema import graphql_router
+from api.landing import router as landing_router
 from api.pages import STATIC_DIR, ContentSecurityPolicyMiddleware, docs_router
 from api.rest import v1
 from api.rest.health import router as health_router
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(v1)
     app.include_router(health_router)
     app.include_router(docs_router)
+    app.include_router(landing_router)
     app.include_router(graphql_router(), prefix="/graphql")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

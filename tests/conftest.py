@@ -131,3 +131,15 @@ def seed_copy(tmp_path: Path) -> Path:
     target = tmp_path / "seed"
     shutil.copytree(SEED_DIR, target)
     return target
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_export_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Download files of this test run go to a folder of its own, not the machine-wide one."""
+    from api import exports
+
+    folder = tmp_path_factory.mktemp("exports")
+    original = exports.export_root
+    exports.export_root = lambda: folder  # type: ignore[assignment]
+    yield folder
+    exports.export_root = original  # type: ignore[assignment]
