@@ -11,7 +11,10 @@ from strawberry.types import Info
 
 from api import queries, schemas
 from api.datasets import DATASETS
-from api.errors import InvalidQuery
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache
+
+from api.errors import ApiError, InvalidQuery
 from api.vocab import label
 from api.graphql import types
 from api.graphql.ide import OfflineGraphQLRouter
@@ -242,7 +245,29 @@ class Query:
         return types.SearchResults.from_pydantic(await in_thread(info.context["engine"], work))
 
 
-schema = strawberry.Schema(query=Query)
+MAX_DEPTH = 10
+MAX_ALIASES = 30
+MAX_TOKENS = 5000
+
+
+def _should_mask(error: GraphQLError) -> bool:
+    """Hide unexpected errors; keep the API's own messages (bad filter values, unknown kinds)."""
+    original = error.original_error
+    return original is not None and not isinstance(original, ApiError)
+
+
+schema = strawberry.Schema(
+    query=Query,
+    extensions=[
+        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        # The caches are shared by every request on purpose (a fresh one per request would cache nothing).
+        ParserCache(maxsize=1024),
+        ValidationCache(maxsize=1024),
+        lambda: MaskErrors(should_mask_error=_should_mask),
+    ],
+)
 
 
 async def _context(request: Request) -> dict[str, Any]:
