@@ -269,10 +269,6 @@ class Page(BaseModel, Generic[T]):
     next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; null on the last page.")
 
 
-class PageLinks(BaseModel):
-    next: str | None = None
-
-
 def _columns(row: Any) -> dict[str, Any]:
     return {column.key: getattr(row, column.key) for column in row.__table__.columns}
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import strawberry
 
-from api.queries import Condition, FieldSpec, Resource, SortKey
+from api.queries import Condition, Resource, SortKey
 
 
 @strawberry.input(description="Operators on a text field.")
@@ -61,8 +61,7 @@ def where_input(resource: Resource) -> type:
     """``<Resource>Where``: one optional operator input per filterable field."""
     annotations = {name: _FILTER_FOR_KIND[spec.kind] | None for name, spec in resource.fields.items()}
     namespace: dict[str, Any] = {"__annotations__": annotations, **{name: None for name in annotations}}
-    cls = type(f"{_camel(resource.name).title()}Where", (), namespace)
-    cls.__name__ = _camel(resource.name)[0].upper() + _camel(resource.name)[1:] + "Where"
+    cls = type(_camel(resource.name)[0].upper() + _camel(resource.name)[1:] + "Where", (), namespace)
     return strawberry.input(cls, description=f"Filters on {resource.name.replace('_', ' ')}; all given conditions must hold.")
 
 
@@ -87,7 +86,3 @@ def conditions_from_where(where: Any) -> list[Condition]:
 
 def sort_keys(sort: list[Any] | None) -> list[SortKey]:
     return [SortKey(item.field.value, item.descending) for item in sort or []]
-
-
-def field_kind(spec: FieldSpec) -> type:
-    return spec.kind
