@@ -1,23 +1,62 @@
-"""The landing page at /: what the data is, where to get it, and schema.org Dataset
-metadata (JSON-LD) for search engines and portal harvesters."""
+"""What the page at / says about the data: the headline figures (read from the data; only
+their choice is made here) and schema.org Dataset metadata (JSON-LD) for search engines and
+portal harvesters. The page itself is ``api/templates/web/home.html``."""
 
-import html
-import json
+from dataclasses import dataclass
 from typing import Any
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 
-from api import queries
-from api.datasets import DATASETS
-from api.exports import exports_for
-from api.release import Release, current_release
-from api.rest.common import in_session
+from api import models, queries
+from api.release import Release
 
-router = APIRouter(include_in_schema=False)
+# The figures the report opens with, and the targets it closes the plan with.
+HEADLINES = (
+    "gdp-2020-citywide",
+    "general-public-budget-revenue-2020-citywide",
+    "urban-disposable-income-per-capita-2020",
+    "rural-disposable-income-per-capita-2020",
+    "rd-intensity-2020",
+    "gdp-2021-citywide-growth-rate",
+    "gdp-2025-citywide",
+)
 
-HEADLINES = ("gdp-2020-citywide", "gdp-2020-citywide-growth-rate", "rd-intensity-2020", "gdp-2025-citywide")
+
+@dataclass(frozen=True)
+class Headline:
+    """One figure and, where the report gives it, its growth rate over the same period."""
+
+    figure: models.Observation
+    indicator: models.Indicator
+    growth: models.Observation | None
+
+
+def _growth_of(figure: models.Observation, observations: list[models.Observation]) -> models.Observation | None:
+    if figure.measure == "growth_rate":
+        return None
+    same = (figure.period, figure.scope, figure.status)
+    return next((o for o in observations if o.measure == "growth_rate" and (o.period, o.scope, o.status) == same), None)
+
+
+def headlines(session: Session) -> list[Headline]:
+    """The headline figures in ``HEADLINES`` order (three statements, whatever their number)."""
+    figures = queries.rows_by_ids(session, models.Observation, HEADLINES)
+    indicators = queries.rows_by_ids(session, models.Indicator, [figure.indicator_id for figure in figures.values()])
+    observations = queries.observations_for_indicators(session, indicator_ids=list(indicators))
+    return [
+        Headline(figures[key], indicators[figures[key].indicator_id], _growth_of(figures[key], observations[figures[key].indicator_id]))
+        for key in HEADLINES
+        if key in figures
+    ]
+
+
+def _download(download: Any, base: str) -> dict[str, str]:
+    return {
+        "@type": "DataDownload",
+        "encodingFormat": download.media_type,
+        "contentUrl": f"{base}v1/downloads/{download.name}",
+        "contentSize": str(download.size),
+    }
 
 
 def dataset_jsonld(release: Release, downloads: list[Any], base: str) -> dict[str, Any]:
@@ -35,49 +74,8 @@ def dataset_jsonld(release: Release, downloads: list[Any], base: str) -> dict[st
         "inLanguage": ["zh", "en"],
         "creator": {"@type": "Organization", "name": release.source.issuer_zh},
         "license": "https://creativecommons.org/licenses/by/4.0/",
-        "temporalCoverage": "2015/2035",
+        "temporalCoverage": f"{release.temporal_start}/{release.temporal_end}",
         "spatialCoverage": {"@type": "Place", "name": "慈溪市 (Cixi, Zhejiang, China)"},
         "keywords": ["慈溪", "政府工作报告", "十四五", "Cixi", "government work report", "open data"],
-        "distribution": [
-            {"@type": "DataDownload", "encodingFormat": d.media_type, "contentUrl": f"{base}v1/downloads/{d.name}", "contentSize": str(d.size)}
-            for d in downloads
-        ],
+        "distribution": [_download(d, base) for d in downloads],
     }
-
-
-def _page(release: Release, jsonld: dict[str, Any], headlines: list[Any]) -> str:
-    escaped = json.dumps(jsonld, ensure_ascii=False).replace("</", "<\\/")
-    cards = "".join(
-        f'<li><strong>{html.escape(o.value_text)} {html.escape(o.unit or "")}</strong> '
-        f'<span lang="zh">{html.escape(o.quote)}</span> <a href="/v1/observations/{html.escape(o.id)}">{html.escape(o.id)}</a></li>'
-        for o in headlines
-    )
-    datasets = "".join(f'<li><a href="/v1/{d.path}">{html.escape(d.title_en)}</a> <span lang="zh">{html.escape(d.title_zh)}</span></li>' for d in DATASETS.values())
-    return f"""<!doctype html>
-<html lang="zh-Hans"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>2021年慈溪市政府工作报告 · 开放数据 / Open data</title>
-<script type="application/ld+json">{escaped}</script></head>
-<body><main>
-<h1>2021年慈溪市政府工作报告 <span lang="en">Cixi Government Work Report 2021 — open data</span></h1>
-<p lang="en">Release {html.escape(release.version)}. Every number with the sentence it came from.</p>
-<h2 lang="en">Headline figures</h2><ul>{cards}</ul>
-<h2 lang="en">Datasets</h2><ul>{datasets}</ul>
-<h2 lang="en">Use it</h2><ul lang="en">
-<li><a href="/docs">REST reference (Swagger UI)</a> · <a href="/redoc">ReDoc</a> · <a href="/openapi.json">OpenAPI</a></li>
-<li><a href="/graphql">GraphQL (GraphiQL)</a></li>
-<li><a href="/v1/downloads">Downloads</a> · <a href="/v1/datapackage.json">Data package</a> · <a href="/v1/catalog">DCAT catalogue</a> · <a href="/v1/meta">Release</a></li>
-</ul></main></body></html>"""
-
-
-@router.get("/", response_class=HTMLResponse)
-async def landing(request: Request) -> HTMLResponse:
-    base = str(request.base_url).rstrip("/") + "/"
-
-    def work(session: Session) -> str:
-        release = current_release(session)
-        downloads = exports_for(session, release).downloads
-        headlines = list(queries.rows_by_ids(session, queries.models.Observation, HEADLINES).values())
-        headlines.sort(key=lambda o: HEADLINES.index(o.id))
-        return _page(release, dataset_jsonld(release, downloads, base), headlines)
-
-    return HTMLResponse(await in_session(request, work))
