@@ -44,14 +44,6 @@ STANDARDS = {
 }
 THEMES = {"GOVE": ("政府和公共部门", "Government and public sector"), "ECON": ("经济和金融", "Economy and finance")}
 
-DESCRIPTIONS_ZH = {
-    "sections": "报告的标题层级:部分、章节和主题标题,以及它们在全文中的起止位置。",
-    "indicators": "报告中出现的指标概念(地区生产总值、研发投入强度等)。",
-    "observations": "报告中的每一个数字:某一指标的一个数值,含时期、实际或目标、单位和原文引文。",
-    "projects": "报告点名的项目及报告所述的项目状态。",
-    "livelihood_items": "2020年已完成和2021年计划实施的民生实事。",
-    "five_year_goals": "“十四五”规划(2021—2025年)主要目标、重大任务和2035年远景目标。",
-}
 FORMAT_TITLES = {
     "csv": ("CSV(UTF-8)", "CSV (UTF-8)"),
     "csv-bom": ("CSV(带 BOM 的 UTF-8,供 Excel/WPS 直接打开)", "CSV (UTF-8 with BOM, opens directly in Excel/WPS)"),
@@ -192,7 +184,7 @@ class CatalogBuilder:
         node = self.typed(self.ns[f"dataset-{dataset.path}"], DCAT.Dataset)
         self.add(node, DCTERMS.identifier, Literal(dataset.name))
         self.bilingual(node, DCTERMS.title, dataset.title_zh, dataset.title_en)
-        self.bilingual(node, DCTERMS.description, DESCRIPTIONS_ZH.get(dataset.name), dataset.description_en)
+        self.bilingual(node, DCTERMS.description, dataset.description_zh, dataset.description_en)
         self.bilingual(node, DCAT.keyword, dataset.title_zh, dataset.title_en)
         self.common(node)
         self.add(node, DCAT.theme, EU_THEME.GOVE, EU_THEME.ECON)

@@ -34,6 +34,7 @@ class Dataset:
     title_en: str
     title_zh: str
     description_en: str
+    description_zh: str
     resource: Resource
     public: type[BaseModel]
     present: Callable[[Session, Sequence[Any]], Sequence[BaseModel]]
@@ -45,31 +46,37 @@ DATASETS: dict[str, Dataset] = {
         Dataset(
             "sections", "sections", "Sections", "报告章节",
             "The report's heading tree: parts, chapters and topic headings, with their spans in the text.",
+            "报告的标题层级:部分、章节和主题标题,以及它们在全文中的起止位置。",
             queries.SECTIONS, schemas.SectionPublic, _each(schemas.SectionPublic.from_row),
         ),
         Dataset(
             "indicators", "indicators", "Indicators", "指标",
             "Indicator concepts (GDP, R&D intensity …) observed in the report.",
+            "报告中出现的指标概念(地区生产总值、研发投入强度等)。",
             queries.INDICATORS, schemas.IndicatorPublic, present_indicators,
         ),
         Dataset(
             "observations", "observations", "Observations", "指标数值",
             "Every number of the report: one value of one indicator, with period, status, unit and source quote.",
+            "报告中的每一个数字:某一指标的一个数值,含时期、实际或目标、单位和原文引文。",
             queries.OBSERVATIONS, schemas.ObservationPublic, _each(schemas.ObservationPublic.from_row),
         ),
         Dataset(
             "projects", "projects", "Projects", "重点项目",
             "Named projects with their status as the report states it.",
+            "报告点名的项目及报告所述的项目状态。",
             queries.PROJECTS, schemas.ProjectPublic, present_projects,
         ),
         Dataset(
             "livelihood_items", "livelihood-items", "Livelihood items", "民生事项",
             "People's-livelihood (民生) items achieved in 2020 or planned for 2021.",
+            "2020年已完成和2021年计划实施的民生实事。",
             queries.LIVELIHOOD_ITEMS, schemas.LivelihoodItemPublic, _each(schemas.LivelihoodItemPublic.from_row),
         ),
         Dataset(
             "five_year_goals", "five-year-goals", "Five-year goals", "“十四五”目标",
             "Goals of the 14th Five-Year Plan (2021–2025), its ten major tasks and the 2035 vision.",
+            "“十四五”规划(2021—2025年)主要目标、重大任务和2035年远景目标。",
             queries.FIVE_YEAR_GOALS, schemas.FiveYearGoalPublic, _each(schemas.FiveYearGoalPublic.from_row),
         ),
     )
