@@ -8,24 +8,29 @@ or a cursor rule lives here once; the transports only translate their syntax int
 import base64
 import binascii
 import json
+import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from sqlalchemy import Column, ColumnElement, Integer, MetaData, Table, Text, and_, case, cast, false, func, literal_column, or_
-from sqlalchemy.dialects.postgresql import TSQUERY
+from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 from sqlmodel import Session, SQLModel, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from api import models, search, verify
 from api.coverage import CoverageReport, coverage_report
 from api.errors import InvalidQuery, NotFound
+from api.ingest.records import KEY_PATTERN
 
 ModelT = TypeVar("ModelT", bound=SQLModel)
 
 OPERATORS = ("exact", "not", "in", "gt", "gte", "lt", "lte", "contains", "isnull", "overlaps")
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
+KEY = re.compile(KEY_PATTERN)
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]*$"  # unpadded URL-safe base64, as encode_cursor writes it
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,18 @@ class FieldSpec:
     kind: type = str
     operators: tuple[str, ...] = ("exact", "not", "in", "isnull")
     sortable: bool = False
+    through: "ForeignField | None" = None
+
+
+@dataclass(frozen=True)
+class ForeignField:
+    """A column of another table reached by a foreign key. A filter on it is a semi-join
+    (``key IN (SELECT id FROM other WHERE column …)``), which the two tables' indexes serve;
+    compared as a correlated subquery, every row of the list would be read."""
+
+    key: Callable[[], ColumnElement[Any]]
+    target: Callable[[], ColumnElement[Any]]
+    column: Callable[[], ColumnElement[Any]]
 
 
 @dataclass(frozen=True)
@@ -83,6 +100,9 @@ class Resource:
         if key not in self.fields:
             raise InvalidQuery(f"unknown field {name!r} for {self.name}", field=name, allowed=sorted(self.fields))
         return self.fields[key]
+
+    def sortable_fields(self) -> list[str]:
+        return sorted(name for name, spec in self.fields.items() if spec.sortable)
 
 
 # field specs ----------------------------------------------------------------
@@ -165,7 +185,13 @@ OBSERVATIONS = Resource(
         "id": _keyword(models.Observation, "id"),
         "report_id": _keyword(models.Observation, "report_id"),
         "indicator_id": _keyword(models.Observation, "indicator_id"),
-        "topic": FieldSpec(_indicator_topic, str, ("exact", "not", "in"), False),
+        "topic": FieldSpec(
+            _indicator_topic,
+            str,
+            ("exact", "not", "in"),
+            False,
+            ForeignField(_column(models.Observation, "indicator_id"), _column(models.Indicator, "id"), _column(models.Indicator, "topic")),
+        ),
         "period": FieldSpec(_column(models.Observation, "period"), str, ("exact", "not", "in", "overlaps"), True),
         "period_start": _number(models.Observation, "period_start"),
         "period_end": _number(models.Observation, "period_end"),
@@ -244,6 +270,8 @@ RESOURCES = {r.name: r for r in (REPORTS, SECTIONS, INDICATORS, OBSERVATIONS, PR
 
 def coerce_value(spec: FieldSpec, name: str, raw: Any) -> Any:
     """Turn a transport's value (a query-string text, or a typed GraphQL value) into the field's type."""
+    if isinstance(raw, str) and "\x00" in raw:  # no text of the report holds U+0000, and PostgreSQL cannot compare with it
+        raise InvalidQuery(f"{name}: a value may not contain the character U+0000", field=name)
     if raw is None or isinstance(raw, spec.kind) and not (spec.kind is int and isinstance(raw, bool)):
         return raw
     text = str(raw).strip()
@@ -255,27 +283,38 @@ def coerce_value(spec: FieldSpec, name: str, raw: Any) -> Any:
                 return False
             raise ValueError(text)
         if spec.kind is int:
-            return int(text)
+            return _whole_number(int(text))
         if spec.kind is float:
             value = float(text)
             if value != value or value in (float("inf"), float("-inf")):
                 raise ValueError(text)
             return value
     except ValueError:
-        raise InvalidQuery(f"{name}: {raw!r} is not a valid {spec.kind.__name__}", field=name) from None
+        expected = f"a whole number from {INT_MIN} to {INT_MAX}" if spec.kind is int else f"a valid {spec.kind.__name__}"
+        raise InvalidQuery(f"{name}: {raw!r} is not {expected}", field=name) from None
     return text
+
+
+def _whole_number(value: int) -> int:
+    """Whole-number columns are 32-bit (SQL INTEGER, as GraphQL's Int): a value beyond can match
+    nothing, and would make PostgreSQL fail rather than say so."""
+    if not INT_MIN <= value <= INT_MAX:
+        raise ValueError(value)
+    return value
 
 
 def _period_bounds(name: str, text: str) -> tuple[int, int]:
     start, _, end = str(text).partition("/")
     try:
-        return int(start), int(end or start)
+        return _whole_number(int(start)), _whole_number(int(end or start))
     except ValueError:
         raise InvalidQuery(f"{name}: {text!r} is not a year or a year interval like 2021/2025", field=name) from None
 
 
 def condition_clause(resource: Resource, condition: Condition) -> ColumnElement[bool]:
     spec = resource.spec(condition.field)
+    if spec.through is not None:
+        return _foreign_clause(resource, condition, spec.through)
     name = f"{condition.field}__{condition.operator}"
     if condition.operator not in spec.operators:
         raise InvalidQuery(
@@ -311,12 +350,21 @@ def condition_clause(resource: Resource, condition: Condition) -> ColumnElement[
     return comparisons[operator](value)
 
 
+def _foreign_clause(resource: Resource, condition: Condition, through: ForeignField) -> ColumnElement[bool]:
+    spec = replace(resource.spec(condition.field), expression=through.column, through=None)
+    local = Resource(resource.name, resource.model, {condition.field: spec}, resource.default_sort)
+    if condition.operator == "not":  # rows whose foreign value is not this one (or is null)
+        matching = condition_clause(local, Condition(condition.field, "exact", condition.value))
+        return through.key().not_in(select(through.target()).where(matching))
+    return through.key().in_(select(through.target()).where(condition_clause(local, condition)))
+
+
 def _sort_keys(resource: Resource, sort: Sequence[SortKey]) -> list[SortKey]:
     keys: list[SortKey] = []
     for key in sort or resource.default_sort:
         spec = resource.spec(key.field)
         if not spec.sortable:
-            raise InvalidQuery(f"cannot sort on {key.field!r}", field="sort", allowed=sorted(n for n, s in resource.fields.items() if s.sortable))
+            raise InvalidQuery(f"cannot sort on {key.field!r}", field="sort", allowed=resource.sortable_fields())
         keys.append(SortKey(resource.aliases.get(key.field, key.field), key.descending))
     if not any(key.field == "id" for key in keys):
         keys.append(SortKey("id"))
@@ -337,15 +385,49 @@ def encode_cursor(values: list[Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(values, separators=(",", ":")).encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, expected_length: int) -> list[Any]:
+def decode_cursor(cursor: str, kinds: Sequence[type]) -> list[Any]:
+    """The (null flag, value) pairs of a cursor for sort keys of these kinds. Anything else is
+    refused here: a value of another type would reach SQL (and PostgreSQL would refuse it there)."""
     try:
+        if not re.fullmatch(CURSOR_PATTERN, cursor):
+            raise ValueError(cursor)
         padded = cursor + "=" * (-len(cursor) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (binascii.Error, ValueError, UnicodeDecodeError):
         raise InvalidQuery("cursor is not one this API issued", field="cursor") from None
-    if not isinstance(values, list) or len(values) != expected_length:
+    if not isinstance(values, list) or len(values) != 2 * len(kinds):
         raise InvalidQuery("cursor does not match this sort order", field="cursor")
+    pairs = zip(values[::2], values[1::2], kinds, strict=True)
+    if not all(flag in (0, 1) and not isinstance(flag, bool) and _is_cursor_value(value, kind) for flag, value, kind in pairs):
+        raise InvalidQuery("cursor is not one this API issued", field="cursor")
     return values
+
+
+def _is_cursor_value(value: Any, kind: type) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, bool) or kind is bool:
+        return isinstance(value, bool) and kind is bool
+    if kind is float:
+        return isinstance(value, int | float)
+    if kind is int:
+        return isinstance(value, int) and INT_MIN <= value <= INT_MAX
+    return isinstance(value, kind) and not (isinstance(value, str) and "\x00" in value)
+
+
+def _sort_kinds(resource: Resource, keys: list[SortKey]) -> list[type]:
+    return [resource.fields[key.field].kind for key in keys]
+
+
+def check_list_options(resource: Resource, options: ListOptions) -> None:
+    """Refuse invalid list options (filters, search words, sort keys, cursor) before any SQL runs."""
+    if options.q is not None:
+        validate_search_query(options.q)
+    for condition in options.conditions:
+        condition_clause(resource, condition)
+    keys = _sort_keys(resource, options.sort)
+    if options.cursor:
+        decode_cursor(options.cursor, _sort_kinds(resource, keys))
 
 
 def _after_cursor(components: list[tuple[ColumnElement[Any], bool]], values: list[Any]) -> ColumnElement[bool]:
@@ -361,9 +443,10 @@ def _after_cursor(components: list[tuple[ColumnElement[Any], bool]], values: lis
     return or_(*disjuncts) if disjuncts else false()
 
 
-def clamp_limit(limit: int, maximum: int = MAX_PAGE_SIZE) -> int:
+def clamp_limit(limit: int, maximum: int = MAX_PAGE_SIZE, *, name: str = "limit") -> int:
+    """A page size: at most ``maximum``; below 1 it is refused (``name`` is what the transport calls it)."""
     if limit < 1:
-        raise InvalidQuery(f"limit must be at least 1 (got {limit})", field="limit")
+        raise InvalidQuery(f"{name} must be at least 1 (got {limit})", field=name)
     return min(limit, maximum)
 
 
@@ -396,7 +479,8 @@ def validate_search_query(q: str) -> None:
 
 
 def _tsvector() -> ColumnElement[Any]:
-    return func.array_to_tsvector(func.string_to_array(models.SearchDocument.tokens, " "))
+    """PostgreSQL's stored tsvector of the tokens (made by the migrations; not a model column)."""
+    return literal_column("search_documents.tokens_tsv", type_=TSVECTOR)
 
 
 def _text_match(q: str, dialect: str) -> ColumnElement[bool]:
@@ -470,13 +554,19 @@ def list_rows(session: Session, resource: Resource, options: ListOptions) -> Pag
     keys = _sort_keys(resource, options.sort)
     components = _order_components(resource, keys)
     if options.cursor:
-        statement = statement.where(_after_cursor(components, decode_cursor(options.cursor, len(components))))
+        statement = statement.where(_after_cursor(components, decode_cursor(options.cursor, _sort_kinds(resource, keys))))
     statement = statement.order_by(*(c.desc() if d else c.asc() for c, d in components)).limit(limit + 1)
     rows = list(session.exec(statement))
     has_more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = encode_cursor(_cursor_values(rows[-1], keys)) if has_more and rows else None
     return PageResult(rows=rows, total=int(total), limit=limit, next_cursor=next_cursor)
+
+
+def all_rows(session: Session, resource: Resource) -> list[Any]:
+    """Every row of ``resource`` in its default order (the order of its pages), in one statement."""
+    components = _order_components(resource, _sort_keys(resource, ()))
+    return list(session.exec(select(resource.model).order_by(*(c.desc() if d else c.asc() for c, d in components))))
 
 
 def row_cursor(resource: Resource, options: ListOptions, row: Any) -> str:
@@ -493,6 +583,8 @@ def _cursor_values(row: Any, keys: list[SortKey]) -> list[Any]:
 
 
 def get_row(session: Session, model: type[ModelT], key: str, kind: str) -> ModelT:
+    if not KEY.fullmatch(key):  # not an id of any record: no need to ask the database
+        raise NotFound(kind, key)
     row = session.get(model, key)
     if row is None:
         raise NotFound(kind, key)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _PIECES = re.compile(rf"[{_CJK}]+|[A-Za-z0-9]+(?:\.[0-9]+)?")
+WORD_PATTERN = rf"[{_CJK}A-Za-z0-9]"  # what a query must contain to have a token to search for
 _IS_CJK = re.compile(rf"[{_CJK}]")
 SNIPPET_RADIUS = 40
 

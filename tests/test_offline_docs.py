@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from api.pages import STATIC_DIR, content_security_policy
+from api.security import DATA_POLICY
 from api.settings import Settings
 
 PAGES = ["/docs", "/redoc", "/graphql", "/docs/oauth2-redirect"]
@@ -49,8 +50,8 @@ def test_inline_scripts_are_allowed_by_their_hash_only() -> None:
     assert content_security_policy(page).endswith("script-src 'self' 'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='")
 
 
-def test_json_responses_carry_no_page_policy(pages: TestClient) -> None:
-    assert "content-security-policy" not in pages.get("/openapi.json").headers
+def test_json_responses_carry_the_data_policy_not_a_page_policy(pages: TestClient) -> None:
+    assert pages.get("/openapi.json").headers["content-security-policy"] == DATA_POLICY
 
 
 def test_the_redoc_bundle_loads_no_logo_from_the_cdn(pages: TestClient) -> None:

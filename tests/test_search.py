@@ -62,7 +62,7 @@ def test_q_filters_every_list(client: TestClient) -> None:
 
 def test_a_query_with_no_words_is_a_400(client: TestClient) -> None:
     response = client.get("/v1/search", params={"q": "!!!"})
-    assert response.status_code == 400 and response.json()["errors"][0]["pointer"] == "q"
+    assert response.status_code == 400 and response.json()["errors"][0]["pointer"] == "/query/q"
 
 
 def test_search_is_not_a_like_scan(count_statements, client: TestClient) -> None:  # type: ignore[no-untyped-def]

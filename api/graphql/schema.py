@@ -1,29 +1,28 @@
 """The GraphQL schema: root fields are thin resolvers over ``api.queries``."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
 from fastapi import Request
+from graphql import GraphQLError
 from sqlmodel import Session
+from strawberry.extensions import MaskErrors, ParserCache, SchemaExtension, ValidationCache
 from strawberry.fastapi import GraphQLRouter
 from strawberry.types import Info
 
 from api import queries, schemas
 from api.datasets import DATASETS
-from graphql import GraphQLError
-from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache
-
 from api.errors import ApiError, InvalidQuery
-from api.vocab import label
 from api.graphql import types
 from api.graphql.ide import OfflineGraphQLRouter
 from api.graphql.inputs import conditions_from_where, sort_field_enum, sort_keys, where_input
+from api.graphql.limits import CACHE_SIZE, MAX_FIRST, limit_extensions
 from api.graphql.loaders import build_loaders, in_thread
 from api.queries import ListOptions, PageResult, Resource
+from api.vocab import label
 
 NodeT = TypeVar("NodeT")
-MAX_FIRST = 100
 
 
 @strawberry.type(description="An item and the cursor that continues after it.")
@@ -78,22 +77,19 @@ async def _connection(
     q: str | None = None,
     facet: list[str] | None = None,
 ) -> Connection[Any]:
-    options = ListOptions(conditions_from_where(where), sort_keys(sort), queries.clamp_limit(first, MAX_FIRST), after, q)
-    if q is not None:
-        queries.validate_search_query(q)
-    for condition in options.conditions:
-        queries.condition_clause(resource, condition)
+    options = ListOptions(conditions_from_where(where), sort_keys(sort), queries.clamp_limit(first, MAX_FIRST, name="first"), after, q)
+    queries.check_list_options(resource, options)
 
     for field in facet or ():
         resource.spec(field)
 
-    def work(session: Session) -> tuple[PageResult, dict[str, list[queries.FacetValue]]]:
+    def work(session: Session) -> tuple[PageResult, list[Any], list[str], dict[str, list[queries.FacetValue]]]:
         counts = {field: queries.facet_counts(session, resource, options.conditions, field, options.q) for field in facet or ()}
-        return queries.list_rows(session, resource, options), counts
+        page = queries.list_rows(session, resource, options)
+        return page, [convert(row) for row in page.rows], [queries.row_cursor(resource, options, row) for row in page.rows], counts
 
-    page, counts = await in_thread(info.context["engine"], work)
-    nodes = [convert(row) for row in page.rows]
-    edges = [Edge(cursor=queries.row_cursor(resource, options, row), node=node) for row, node in zip(page.rows, nodes, strict=True)]
+    page, nodes, cursors, counts = await in_thread(info.context["engine"], work)
+    edges = [Edge(cursor=cursor, node=node) for cursor, node in zip(cursors, nodes, strict=True)]
     return Connection(
         total_count=page.total,
         page_info=types.PageInfo(has_next_page=page.next_cursor is not None, end_cursor=page.next_cursor),
@@ -111,38 +107,37 @@ def _facet_value(facet: queries.FacetValue) -> FacetValue:
 
 async def _one(info: Info, fetch: Callable[[Session], Any], convert: Callable[[Any], Any]) -> Any:
     try:
-        row = await in_thread(info.context["engine"], fetch)
+        return await in_thread(info.context["engine"], lambda session: convert(fetch(session)))
     except queries.NotFound:
         return None
-    return convert(row)
 
 
 def _section(row: Any) -> types.Section:
-    return types.Section.from_pydantic(schemas.SectionPublic.from_row(row))
+    return types.as_type(types.Section, schemas.SectionPublic.from_row(row))
 
 
 def _report(row: Any) -> types.Report:
-    return types.Report.from_pydantic(schemas.ReportPublic.from_row(row))
+    return types.as_type(types.Report, schemas.ReportPublic.from_row(row))
 
 
 def _indicator(row: Any) -> types.Indicator:
-    return types.Indicator.from_pydantic(schemas.IndicatorPublic.from_row(row, []))
+    return types.as_type(types.Indicator, schemas.IndicatorPublic.from_row(row, []))
 
 
 def _observation(row: Any) -> types.Observation:
-    return types.Observation.from_pydantic(schemas.ObservationPublic.from_row(row))
+    return types.as_type(types.Observation, schemas.ObservationPublic.from_row(row))
 
 
 def _project(row: Any) -> types.Project:
-    return types.Project.from_pydantic(schemas.ProjectPublic.from_row(row, []))
+    return types.as_type(types.Project, schemas.ProjectPublic.from_row(row, []))
 
 
 def _livelihood_item(row: Any) -> types.LivelihoodItem:
-    return types.LivelihoodItem.from_pydantic(schemas.LivelihoodItemPublic.from_row(row))
+    return types.as_type(types.LivelihoodItem, schemas.LivelihoodItemPublic.from_row(row))
 
 
 def _goal(row: Any) -> types.FiveYearGoal:
-    return types.FiveYearGoal.from_pydantic(schemas.FiveYearGoalPublic.from_row(row))
+    return types.as_type(types.FiveYearGoal, schemas.FiveYearGoalPublic.from_row(row))
 
 
 First = Annotated[int, strawberry.argument(description=f"Page size, 1–{MAX_FIRST}.")]
@@ -235,19 +230,15 @@ class Query:
         unknown = sorted(set(kinds or ()) - set(DATASETS))
         if unknown:
             raise InvalidQuery(f"unknown kind {unknown[0]!r}", field="kinds")
+        limit = queries.clamp_limit(first, MAX_FIRST, name="first")
 
         def work(session: Session) -> schemas.SearchResults:
-            hits, total = queries.search_documents(session, q=q, kinds=kinds or (), limit=first)
+            hits, total = queries.search_documents(session, q=q, kinds=kinds or (), limit=limit)
             base = str(info.context["request"].base_url) + "v1/"
             items = [schemas.SearchResult.from_hit(hit.document, hit.score, q, f"{base}{DATASETS[hit.document.kind].path}/") for hit in hits]
             return schemas.SearchResults(q=q, total=total, items=items)
 
-        return types.SearchResults.from_pydantic(await in_thread(info.context["engine"], work))
-
-
-MAX_DEPTH = 10
-MAX_ALIASES = 30
-MAX_TOKENS = 5000
+        return types.as_type(types.SearchResults, await in_thread(info.context["engine"], work))
 
 
 def _should_mask(error: GraphQLError) -> bool:
@@ -256,16 +247,27 @@ def _should_mask(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, ApiError)
 
 
+class InputErrorCodes(SchemaExtension):
+    """Labels the API's refusals of a request's values ``BAD_USER_INPUT`` (the code most GraphQL
+    clients know), so that a client tells its own mistake from a failure of the server."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        for error in (result.errors if result is not None else None) or ():
+            if isinstance(error.original_error, ApiError):
+                error.extensions = {**(error.extensions or {}), "code": "BAD_USER_INPUT"}
+
+
 schema = strawberry.Schema(
     query=Query,
     extensions=[
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        # The caches are shared by every request on purpose (a fresh one per request would cache nothing).
-        ParserCache(maxsize=1024),
-        ValidationCache(maxsize=1024),
+        *limit_extensions(),
+        # Fresh extensions per request share one bounded cache each (strawberry keys it by maxsize).
+        lambda: ParserCache(maxsize=CACHE_SIZE),
+        lambda: ValidationCache(maxsize=CACHE_SIZE),
         lambda: MaskErrors(should_mask_error=_should_mask),
+        InputErrorCodes,
     ],
 )
 

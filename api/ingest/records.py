@@ -25,7 +25,8 @@ from api.vocab import (
     Topic,
 )
 
-Key = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")]
+KEY_PATTERN = r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$"
+Key = Annotated[str, StringConstraints(strip_whitespace=True, pattern=KEY_PATTERN)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Quote = Annotated[str, StringConstraints(min_length=2)]
 Period = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{4}(?:/\d{4})?$")]

@@ -7,6 +7,7 @@ held by a dependency across the response, so a burst of requests cannot exhaust 
 thread pool while holding connections.
 """
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any, TypeVar
 
@@ -21,7 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from api import queries
 from api.errors import InvalidQuery, ServiceUnavailable
 from api.queries import Condition, ListOptions, PageResult, Resource, SortKey
-from api.rest.formats import OutputFormat, csv_lines, negotiate, ndjson_lines
+from api.rest.formats import OutputFormat, csv_lines, ndjson_lines, negotiate
 from api.vocab import label
 
 T = TypeVar("T")
@@ -35,12 +36,21 @@ FORMAT_HELP = (
     "`?q=` keeps the records found by full-text search (Chinese, English, 5G, PM2.5)."
 )
 
-LimitParam = Annotated[int, Query(description="Page size, 1–500.", ge=1, le=queries.MAX_PAGE_SIZE)]
-CursorParam = Annotated[str | None, Query(description="Opaque cursor from the previous page's next_cursor.")]
-SortParam = Annotated[
+LimitParam = Annotated[int, Query(description=f"Page size, 1–{queries.MAX_PAGE_SIZE}.", ge=1, le=queries.MAX_PAGE_SIZE)]
+CursorParam = Annotated[
     str | None,
-    Query(description="Comma-separated fields; a leading '-' sorts descending (e.g. -value,period). The id always breaks ties."),
+    Query(description="Opaque cursor from the previous page's next_cursor (valid with the same sort).", json_schema_extra={"pattern": queries.CURSOR_PATTERN}),
 ]
+
+
+def sort_query(resource: Resource) -> Any:
+    """The ``sort`` parameter of ``resource``'s list, documented with the grammar it accepts
+    (checked by the query layer, whose messages name the fields)."""
+    key = "-?(?:" + "|".join(re.escape(name) for name in resource.sortable_fields()) + ")"
+    return Query(
+        description="Comma-separated fields; a leading '-' sorts descending (e.g. -value,period). The id always breaks ties.",
+        json_schema_extra={"pattern": f"^(?:{key}(?:,{key})*)?$"},
+    )
 
 FILTER_HELP = (
     "\n\nFilters: `field=value` or `field__op=value` with op one of "
@@ -69,14 +79,15 @@ async def in_session(request: Request, work: Callable[[Session], T]) -> T:
 
 
 def parse_sort(text: str | None) -> list[SortKey]:
+    """``-value,period`` -> keys; whether the fields may be sorted on is the query layer's to say."""
     if not text:
         return []
     keys = []
     for part in text.split(","):
-        name = part.strip()
-        if not name or name == "-":
+        name = part.removeprefix("-")
+        if not name:
             raise InvalidQuery(f"sort: empty field in {text!r}", field="sort")
-        keys.append(SortKey(name.lstrip("-"), descending=name.startswith("-")))
+        keys.append(SortKey(name, descending=part.startswith("-")))
     return keys
 
 
@@ -95,10 +106,7 @@ def list_options(request: Request, resource: Resource, limit: int, cursor: str |
     """Validate every list parameter up front, before any SQL runs."""
     q = request.query_params.get("q")
     options = ListOptions(parse_conditions(request, resource), parse_sort(sort), queries.clamp_limit(limit), cursor, q)
-    if q is not None:
-        queries.validate_search_query(q)
-    for condition in options.conditions:
-        queries.condition_clause(resource, condition)
+    queries.check_list_options(resource, options)
     return options
 
 

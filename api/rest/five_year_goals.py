@@ -1,10 +1,12 @@
 """/v1/five-year-goals: the 14th Five-Year Plan (2021–2025) and the 2035 vision."""
 
+from typing import Annotated
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api import queries
-from api.rest.common import FILTER_HELP, FORMAT_HELP, CursorParam, LimitParam, SortParam, each, in_session, list_endpoint, list_options
+from api.rest.common import FILTER_HELP, FORMAT_HELP, CursorParam, LimitParam, each, in_session, list_endpoint, list_options, sort_query
 from api.rest.problems import problem_responses
 from api.schemas import FiveYearGoalPublic, Page
 
@@ -18,7 +20,7 @@ router = APIRouter(prefix="/five-year-goals", tags=["five-year goals"])
     responses=problem_responses(400, 406, 503),
     description="Goals of the 14th Five-Year Plan, the ten major tasks and the 2035 vision, linked to indicators." + FILTER_HELP + FORMAT_HELP,
 )
-async def list_five_year_goals(request: Request, limit: LimitParam = 50, cursor: CursorParam = None, sort: SortParam = None) -> Response:
+async def list_five_year_goals(request: Request, limit: LimitParam = 50, cursor: CursorParam = None, sort: Annotated[str | None, sort_query(queries.FIVE_YEAR_GOALS)] = None) -> Response:
     options = list_options(request, queries.FIVE_YEAR_GOALS, limit, cursor, sort)
     return await list_endpoint(request, queries.FIVE_YEAR_GOALS, options, FiveYearGoalPublic, each(FiveYearGoalPublic.from_row))
 

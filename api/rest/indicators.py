@@ -1,11 +1,13 @@
 """/v1/indicators: indicator concepts, each with all its observations."""
 
+from typing import Annotated
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api import queries
 from api.datasets import present_indicators
-from api.rest.common import FILTER_HELP, FORMAT_HELP, CursorParam, LimitParam, SortParam, in_session, list_endpoint, list_options
+from api.rest.common import FILTER_HELP, FORMAT_HELP, CursorParam, LimitParam, in_session, list_endpoint, list_options, sort_query
 from api.rest.problems import problem_responses
 from api.schemas import IndicatorPublic, Page
 
@@ -19,7 +21,7 @@ router = APIRouter(prefix="/indicators", tags=["indicators"])
     responses=problem_responses(400, 406, 503),
     description="Indicator concepts (GDP, R&D intensity …), each with its observations across periods." + FILTER_HELP + FORMAT_HELP,
 )
-async def list_indicators(request: Request, limit: LimitParam = 50, cursor: CursorParam = None, sort: SortParam = None) -> Response:
+async def list_indicators(request: Request, limit: LimitParam = 50, cursor: CursorParam = None, sort: Annotated[str | None, sort_query(queries.INDICATORS)] = None) -> Response:
     options = list_options(request, queries.INDICATORS, limit, cursor, sort)
     return await list_endpoint(request, queries.INDICATORS, options, IndicatorPublic, present_indicators)
 

@@ -1,10 +1,12 @@
 """/v1/livelihood-items: people's-livelihood (民生) achievements and commitments."""
 
+from typing import Annotated
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api import queries
-from api.rest.common import FILTER_HELP, FORMAT_HELP, CursorParam, LimitParam, SortParam, each, in_session, list_endpoint, list_options
+from api.rest.common import FILTER_HELP, FORMAT_HELP, CursorParam, LimitParam, each, in_session, list_endpoint, list_options, sort_query
 from api.rest.problems import problem_responses
 from api.schemas import LivelihoodItemPublic, Page
 
@@ -18,7 +20,7 @@ router = APIRouter(prefix="/livelihood-items", tags=["livelihood items"])
     responses=problem_responses(400, 406, 503),
     description="Livelihood items achieved in 2020 or planned for 2021." + FILTER_HELP + FORMAT_HELP,
 )
-async def list_livelihood_items(request: Request, limit: LimitParam = 50, cursor: CursorParam = None, sort: SortParam = None) -> Response:
+async def list_livelihood_items(request: Request, limit: LimitParam = 50, cursor: CursorParam = None, sort: Annotated[str | None, sort_query(queries.LIVELIHOOD_ITEMS)] = None) -> Response:
     options = list_options(request, queries.LIVELIHOOD_ITEMS, limit, cursor, sort)
     return await list_endpoint(request, queries.LIVELIHOOD_ITEMS, options, LivelihoodItemPublic, each(LivelihoodItemPublic.from_row))
 

@@ -1,10 +1,12 @@
 """/v1/observations: every number of the report, one value of one indicator each."""
 
+from typing import Annotated
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api import queries
-from api.rest.common import FILTER_HELP, FORMAT_HELP, CursorParam, LimitParam, SortParam, each, in_session, list_endpoint, list_options
+from api.rest.common import FILTER_HELP, FORMAT_HELP, CursorParam, LimitParam, each, in_session, list_endpoint, list_options, sort_query
 from api.rest.problems import problem_responses
 from api.schemas import ObservationPublic, Page
 
@@ -18,7 +20,7 @@ router = APIRouter(prefix="/observations", tags=["observations"])
     responses=problem_responses(400, 406, 503),
     description="Observations in document order, each with its verbatim source quote and offsets." + FILTER_HELP + FORMAT_HELP,
 )
-async def list_observations(request: Request, limit: LimitParam = 50, cursor: CursorParam = None, sort: SortParam = None) -> Response:
+async def list_observations(request: Request, limit: LimitParam = 50, cursor: CursorParam = None, sort: Annotated[str | None, sort_query(queries.OBSERVATIONS)] = None) -> Response:
     options = list_options(request, queries.OBSERVATIONS, limit, cursor, sort)
     return await list_endpoint(request, queries.OBSERVATIONS, options, ObservationPublic, each(ObservationPublic.from_row))
 

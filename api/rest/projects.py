@@ -1,11 +1,13 @@
 """/v1/projects: named projects with their status as the report states it."""
 
+from typing import Annotated
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api import queries
 from api.datasets import present_projects
-from api.rest.common import FILTER_HELP, FORMAT_HELP, CursorParam, LimitParam, SortParam, in_session, list_endpoint, list_options
+from api.rest.common import FILTER_HELP, FORMAT_HELP, CursorParam, LimitParam, in_session, list_endpoint, list_options, sort_query
 from api.rest.problems import problem_responses
 from api.schemas import Page, ProjectPublic
 
@@ -19,7 +21,7 @@ router = APIRouter(prefix="/projects", tags=["projects"])
     responses=problem_responses(400, 406, 503),
     description="Named projects, with their other mentions in the report." + FILTER_HELP + FORMAT_HELP,
 )
-async def list_projects(request: Request, limit: LimitParam = 50, cursor: CursorParam = None, sort: SortParam = None) -> Response:
+async def list_projects(request: Request, limit: LimitParam = 50, cursor: CursorParam = None, sort: Annotated[str | None, sort_query(queries.PROJECTS)] = None) -> Response:
     options = list_options(request, queries.PROJECTS, limit, cursor, sort)
     return await list_endpoint(request, queries.PROJECTS, options, ProjectPublic, present_projects)
 

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from api import queries
-from api.rest.common import CursorParam, LimitParam, SortParam, each, in_session, list_endpoint, list_options
+from api.rest.common import CursorParam, LimitParam, each, in_session, list_endpoint, list_options, sort_query
 from api.rest.problems import problem_responses
 from api.schemas import Page, ReportPublic
 
@@ -49,8 +49,8 @@ class TextPassage(BaseModel):
     heading_en: str | None
 
 
-@router.get("", response_model=Page[ReportPublic], operation_id="list_reports", responses=problem_responses(400, 503))
-async def list_reports(request: Request, limit: LimitParam = 50, cursor: CursorParam = None, sort: SortParam = None) -> Response:
+@router.get("", response_model=Page[ReportPublic], operation_id="list_reports", responses=problem_responses(400, 406, 503))
+async def list_reports(request: Request, limit: LimitParam = 50, cursor: CursorParam = None, sort: Annotated[str | None, sort_query(queries.REPORTS)] = None) -> Response:
     """The reports this API serves (now one: `cixi-2021`)."""
     options = list_options(request, queries.REPORTS, limit, cursor, sort)
     return await list_endpoint(request, queries.REPORTS, options, ReportPublic, each(ReportPublic.from_row))

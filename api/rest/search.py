@@ -11,6 +11,7 @@ from api.errors import InvalidQuery
 from api.rest.common import in_session
 from api.rest.problems import problem_responses
 from api.schemas import SearchResult, SearchResults
+from api.search import WORD_PATTERN
 
 router = APIRouter(tags=["search"])
 
@@ -18,8 +19,19 @@ router = APIRouter(tags=["search"])
 @router.get("/search", response_model=SearchResults, operation_id="search", responses=problem_responses(400, 503))
 async def search_everything(
     request: Request,
-    q: Annotated[str, Query(min_length=1, max_length=200, description="Words to find: Chinese (教育, 高铁), English (railway), or mixed (5G, PM2.5).")],
-    kind: Annotated[list[str] | None, Query(description="Limit to these datasets (repeatable).")] = None,
+    q: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=200,
+            description="Words to find: Chinese (教育, 高铁), English (railway), or mixed (5G, PM2.5); at least one word or Chinese character.",
+            json_schema_extra={"pattern": WORD_PATTERN},
+        ),
+    ],
+    kind: Annotated[
+        list[str] | None,
+        Query(description="Limit to these datasets (repeatable).", json_schema_extra={"items": {"enum": sorted(DATASETS)}}),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=100, description="How many results, 1–100.")] = 20,
 ) -> SearchResults:
     """Full-text search over names, descriptions, quotes and the report text, ranked, with snippets."""

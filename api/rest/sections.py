@@ -1,10 +1,12 @@
 """/v1/sections: the report's heading tree."""
 
+from typing import Annotated
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api import queries
-from api.rest.common import FILTER_HELP, FORMAT_HELP, CursorParam, LimitParam, SortParam, each, in_session, list_endpoint, list_options
+from api.rest.common import FILTER_HELP, FORMAT_HELP, CursorParam, LimitParam, each, in_session, list_endpoint, list_options, sort_query
 from api.rest.problems import problem_responses
 from api.schemas import Page, SectionPublic
 
@@ -18,7 +20,7 @@ router = APIRouter(prefix="/sections", tags=["sections"])
     responses=problem_responses(400, 406, 503),
     description="Parts (一、二、三), chapters ((一)…(九)) and topic headings, in document order." + FILTER_HELP + FORMAT_HELP,
 )
-async def list_sections(request: Request, limit: LimitParam = 50, cursor: CursorParam = None, sort: SortParam = None) -> Response:
+async def list_sections(request: Request, limit: LimitParam = 50, cursor: CursorParam = None, sort: Annotated[str | None, sort_query(queries.SECTIONS)] = None) -> Response:
     options = list_options(request, queries.SECTIONS, limit, cursor, sort)
     return await list_endpoint(request, queries.SECTIONS, options, SectionPublic, each(SectionPublic.from_row))
 
