@@ -1,5 +1,7 @@
 """Command line: ``python -m api …`` or ``cixi-api …``. Every command reads DATABASE_URL."""
 
+import signal
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -8,7 +10,7 @@ import uvicorn
 
 from api import migrate
 from api.coverage import coverage_report
-from api.db import create_db_engine, is_sqlite
+from api.db import create_db_engine, create_roles, is_sqlite
 from api.ingest.load import load_bundle
 from api.ingest.read import Bundle, SeedValidationError, read_bundle
 from api.settings import get_settings
@@ -43,9 +45,10 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port (default PORT or 8000).")] = None,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
 ) -> None:
-    """Serve the API. An embedded SQLite database is created, migrated and seeded first if needed."""
+    """Serve the API. An embedded SQLite database is created, migrated and seeded first if needed
+    (through a read-write connection, closed before serving: the API itself opens the database read-only)."""
     settings = get_settings()
-    engine = create_db_engine(settings.database_url)
+    engine = create_db_engine(settings.writer_database_url)
     if is_sqlite(settings.database_url) and not migrate.is_up_to_date(engine):
         migrate.upgrade(engine)
         typer.echo("database migrated to the newest revision")
@@ -53,6 +56,7 @@ def serve(
         result = load_bundle(engine, _read_or_exit())
         typer.echo(f"embedded database seeded: {result.changed} rows")
     engine.dispose()
+    signal.signal(signal.SIGTERM, _exit_cleanly)
     uvicorn.run(
         "api.asgi:app",
         host=host or settings.host,
@@ -61,6 +65,12 @@ def serve(
         workers=workers,
         server_header=False,
     )
+
+
+def _exit_cleanly(_signal: int, _frame: object) -> None:
+    """On SIGTERM uvicorn stops accepting, lets the requests in flight finish, then raises the signal
+    again with the handler that was there before it: this one, so that a graceful stop exits 0."""
+    sys.exit(0)
 
 
 def _is_empty(engine: object) -> bool:
@@ -75,8 +85,8 @@ def _is_empty(engine: object) -> bool:
 
 @db_app.command("upgrade")
 def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
-    """Migrate the schema up to REVISION (default: the newest)."""
-    engine = create_db_engine(get_settings().database_url)
+    """Migrate the schema up to REVISION (default: the newest), as SEED_DATABASE_URL (default DATABASE_URL)."""
+    engine = create_db_engine(get_settings().writer_database_url)
     migrate.upgrade(engine, revision)
     typer.echo(f"at revision {migrate.current_revision(engine)}")
 
@@ -84,9 +94,29 @@ def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")]
 @db_app.command("downgrade")
 def db_downgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "base") -> None:
     """Migrate the schema down to REVISION (default: base, an empty database)."""
-    engine = create_db_engine(get_settings().database_url)
+    engine = create_db_engine(get_settings().writer_database_url)
     migrate.downgrade(engine, revision)
     typer.echo(f"at revision {migrate.current_revision(engine) or 'base'}")
+
+
+@db_app.command("create-roles")
+def db_create_roles(
+    reader: Annotated[str, typer.Option(help="The role the API serves as (DATABASE_URL): SELECT only.")] = "cixi_reader",
+    writer: Annotated[str, typer.Option(help="The role that migrates and seeds (SEED_DATABASE_URL): owns the tables.")] = "cixi_writer",
+    admin_url: Annotated[
+        str | None, typer.Option(help="A role that may create roles and grant (default: SEED_DATABASE_URL or DATABASE_URL).")
+    ] = None,
+) -> None:
+    """PostgreSQL: create the reader and writer roles if missing, and grant them what they need (idempotent)."""
+    url = admin_url or get_settings().writer_database_url
+    if is_sqlite(url):
+        typer.echo("SQLite has no roles: the API opens the file read-only (mode=ro).", err=True)
+        raise typer.Exit(1)
+    engine = create_db_engine(url)
+    with engine.begin() as connection:
+        for statement in create_roles(connection, reader=reader, writer=writer):
+            typer.echo(f"{statement};")
+    engine.dispose()
 
 
 @seed_app.callback(invoke_without_command=True)
@@ -100,7 +130,7 @@ def seed(
     bundle = _read_or_exit()
     counts = ", ".join(f"{count} {table}" for table, count in bundle.counts().items())
     typer.echo(f"valid: {counts}")
-    engine = create_db_engine(get_settings().database_url)
+    engine = create_db_engine(get_settings().writer_database_url)
     if dry_run and not _has_schema(engine):
         return
     result = load_bundle(engine, bundle, dry_run=dry_run)
@@ -146,6 +176,23 @@ def export_schema(
     (directory / "openapi.json").write_text(openapi_json(), encoding="utf-8")
     (directory / "schema.graphql").write_text(graphql_sdl(), encoding="utf-8")
     typer.echo(f"wrote {directory / 'openapi.json'} and {directory / 'schema.graphql'}")
+
+
+@app.command()
+def screenshots(
+    out: Annotated[Path, typer.Option(help="Folder for the PNG files (created if missing).")] = Path("screenshots"),
+    chromium: Annotated[Path, typer.Option(help="The Chromium to drive.")] = Path("/usr/bin/chromium"),
+) -> None:
+    """Screenshots of the web pages at desktop (1280 px) and phone (390 px) width, from a throwaway
+    database seeded from seed/, in headless Chromium (needs Playwright: pip install -e '.[test]')."""
+    from api.web.screenshots import PlaywrightMissing, take_screenshots
+
+    try:
+        written = take_screenshots(out, seed_dir=get_settings().seed_dir, chromium=chromium)
+    except (PlaywrightMissing, FileNotFoundError) as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"wrote {len(written)} screenshots to {out}")
 
 
 

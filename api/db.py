@@ -1,12 +1,20 @@
-"""Engines and sessions. One engine per database URL; sessions are short and per unit of work."""
+"""Engines, sessions, and the database roles they connect as.
 
+The API serves from a read-only connection: SQLite is opened with ``mode=ro``; on PostgreSQL
+every transaction is read-only by default and production connects as a role that may only
+SELECT (``create_roles``). Migrations and seeding use a separate read-write engine.
+"""
+
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
-from sqlalchemy import Engine, MetaData, create_engine, event
-from sqlalchemy.engine import make_url
+import psycopg
+from sqlalchemy import URL, Connection, Engine, MetaData, create_engine, event, text
+from sqlalchemy.engine import ExceptionContext, make_url
 from sqlmodel import Session
 
 NAMING_CONVENTION = {
@@ -17,6 +25,10 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+CONNECT_TIMEOUT_S = 2  # libpq's (and psycopg's) smallest connect_timeout
+REPLY_MARGIN_S = 0.5  # a live server answers (or cancels by statement_timeout) before the client gives up
+SQLITE_BUSY_TIMEOUT_S = 15
 
 
 def is_sqlite(url: str) -> bool:
@@ -37,26 +49,132 @@ def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def create_db_engine(url: str, *, statement_timeout_ms: int = 3000) -> Engine:
+def create_db_engine(url: str, *, statement_timeout_ms: int = 2000, read_only: bool = False) -> Engine:
     """An engine for SQLite (the embedded default) or PostgreSQL (production).
 
-    PostgreSQL connections fail fast (connect timeout) and cut slow statements
-    (statement_timeout); ``pool_pre_ping`` drops connections that died while idle, so
-    the API recovers by itself when the database comes back.
+    ``read_only`` is for serving: SQLite opens the file with ``mode=ro``; PostgreSQL makes every
+    transaction read-only by default (the SELECT-only role of ``create_roles`` is what enforces it).
     """
     url = normalize_url(url)
     if is_sqlite(url):
-        database = make_url(url).database
-        if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
-        event.listen(engine, "connect", _enable_sqlite_foreign_keys)
-        return engine
-    connect_args = {"connect_timeout": 3, "options": f"-c statement_timeout={statement_timeout_ms}"}
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, pool_timeout=3, connect_args=connect_args)
+        return _sqlite_engine(make_url(url), read_only=read_only)
+    return _postgres_engine(url, statement_timeout_ms=statement_timeout_ms, read_only=read_only)
+
+
+def _sqlite_engine(url: URL, *, read_only: bool) -> Engine:
+    database = url.database or ""
+    as_given = database in ("", ":memory:") or database.startswith("file:")  # in memory, or a URI filename already
+    if read_only and not as_given:
+        url = url.set(database=f"file:{quote(str(Path(database).resolve()))}", query={**url.query, "mode": "ro", "uri": "true"})
+    elif not as_given:
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S})
+    event.listen(engine, "connect", _enable_sqlite_foreign_keys)
+    return engine
+
+
+def _postgres_engine(url: str, *, statement_timeout_ms: int, read_only: bool) -> Engine:
+    """PostgreSQL with every wait bounded, so that a database that is down, hung or slow costs a
+    request at most a few seconds (then a 503), and the API recovers by itself when it is back:
+
+    - connecting: ``connect_timeout`` (whole handshake);
+    - a slow statement: ``statement_timeout``, cut by the server, the connection stays usable;
+    - a server or network that stops answering: no reply within statement_timeout + a margin closes
+      the connection on the client side (``RepliesWithin``); TCP keepalives cannot see this when
+      the peer's kernel still acknowledges, as a hung server's does;
+    - a pooled connection that died while idle: ``pool_pre_ping``;
+    - all connections busy: ``pool_timeout``.
+    """
+    options = f"-c statement_timeout={statement_timeout_ms}"
+    if read_only:
+        options += " -c default_transaction_read_only=on"
+    engine = create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=10,
+        pool_timeout=CONNECT_TIMEOUT_S,
+        connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "options": options},
+    )
+    reply_timeout = statement_timeout_ms / 1000 + REPLY_MARGIN_S if statement_timeout_ms > 0 else None  # 0: no statement timeout
+
+    def connect(_dialect: Any, _record: Any, cargs: tuple[Any, ...], cparams: dict[str, Any]) -> psycopg.Connection[Any]:
+        connection = RepliesWithin.connect(*cargs, **cparams)
+        connection.reply_timeout = reply_timeout
+        return connection
+
+    event.listen(engine, "do_connect", connect)
+    event.listen(engine, "handle_error", _no_reconnect_after_silence)
+    return engine
+
+
+class NoReply(psycopg.OperationalError):
+    """The database did not answer in time; the connection was closed."""
+
+
+class RepliesWithin(psycopg.Connection[Any]):
+    """A psycopg connection whose every round trip is bounded by ``reply_timeout`` seconds."""
+
+    reply_timeout: float | None = None
+
+    def wait(self, gen: Any, interval: float = 0.1, timeout: float | None = None) -> Any:
+        try:
+            return super().wait(gen, interval, timeout if timeout is not None else self.reply_timeout)
+        except psycopg.errors._WaitTimeout:  # psycopg's own signal that the wait expired (private, hence pinned psycopg>=3.3)
+            self.pgconn.finish()  # its state is unknown; nothing more may be sent on it
+            raise NoReply(f"no reply from the database within {self.reply_timeout} s") from None
+
+
+def _no_reconnect_after_silence(context: ExceptionContext) -> None:
+    """A pre-ping that got no reply invalidates that connection but does not reconnect at once:
+    a silent server would make the reconnect wait for the connect timeout too."""
+    if context.is_pre_ping and isinstance(context.original_exception, NoReply):
+        context.is_disconnect = False
 
 
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     with Session(engine, expire_on_commit=False) as session:
         yield session
+
+
+ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+def create_roles(connection: Connection, *, reader: str, writer: str) -> list[str]:
+    """Create (if missing) a writer role that owns the schema objects and a reader role that may only
+    read them, now and in the future; returns the statements run. Needs a role with CREATEROLE that
+    may grant on the database (its owner, or a superuser). Passwords are set apart (``\\password``)."""
+    for name in (reader, writer):
+        if not ROLE_NAME.match(name):
+            raise ValueError(f"role name {name!r}: use lower-case letters, digits and _")
+    quote_name = connection.dialect.identifier_preparer.quote
+    reader_id, writer_id = quote_name(reader), quote_name(writer)
+    database = quote_name(connection.execute(text("select current_database()")).scalar_one())
+    names = {"reader": reader, "writer": writer}
+    existing = set(connection.execute(text("select rolname from pg_roles where rolname in (:reader, :writer)"), names).scalars())
+    statements = [
+        *(f"CREATE ROLE {quote_name(name)} LOGIN" for name in (reader, writer) if name not in existing),
+        f"GRANT CONNECT ON DATABASE {database} TO {reader_id}, {writer_id}",
+        f"GRANT USAGE, CREATE ON SCHEMA public TO {writer_id}",
+        f"GRANT USAGE ON SCHEMA public TO {reader_id}",
+        *(f"ALTER {kind} public.{quote_name(name)} OWNER TO {writer_id}" for kind, name in _schema_objects(connection)),
+        f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {reader_id}",
+        f"ALTER DEFAULT PRIVILEGES FOR ROLE {writer_id} IN SCHEMA public GRANT SELECT ON TABLES TO {reader_id}",
+    ]
+    for statement in statements:
+        connection.exec_driver_sql(statement)
+    return statements
+
+
+def _schema_objects(connection: Connection) -> list[tuple[str, str]]:
+    """Tables and sequences of the public schema that exist already (before the writer made any)."""
+    rows = connection.execute(
+        text(
+            "select case c.relkind when 'S' then 'SEQUENCE' when 'v' then 'VIEW' else 'TABLE' end, c.relname "
+            "from pg_class c join pg_namespace n on n.oid = c.relnamespace "
+            "where n.nspname = 'public' and c.relkind in ('r', 'p', 'S', 'v') and not exists "
+            "(select 1 from pg_depend d where d.objid = c.oid and d.deptype in ('a', 'i')) order by 2"
+        )
+    )
+    return [(kind, name) for kind, name in rows]

@@ -2,14 +2,15 @@
 Alembic migrations, then the seed pipeline. Every database test runs on SQLite and on
 PostgreSQL; without a reachable PostgreSQL its half skips, except under CI=true."""
 
+import hashlib
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, select, text
 from sqlalchemy.exc import OperationalError
 
 from api import migrate
@@ -17,10 +18,12 @@ from api.db import create_db_engine
 from api.ingest.load import load_bundle
 from api.ingest.read import Bundle, read_bundle
 from api.main import create_app
+from api.models import TABLES_IN_LOAD_ORDER
 from api.settings import SEED_DIR, Settings
 
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 IN_CI = os.environ.get("CI", "").lower() == "true"
+pytest_plugins = ["live_browser"]  # server_url, browser and visit: headless Chromium against a live server
 
 
 @pytest.fixture(scope="session")
@@ -80,6 +83,30 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("databases", ["sqlite", "postgresql"], indirect=True, scope="session")
 
 
+@pytest.fixture(scope="session")
+def postgres_databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DatabaseFactory]:
+    """Fresh PostgreSQL databases for what only PostgreSQL has (roles, a network between API and database)."""
+    factory = DatabaseFactory("postgresql", tmp_path_factory.mktemp("pg"))
+    yield factory
+    factory.drop_all()
+
+
+def _fingerprint(engine: Engine) -> str:
+    digest = hashlib.sha256()
+    with engine.connect() as connection:
+        for model in TABLES_IN_LOAD_ORDER:
+            table = model.__table__  # type: ignore[attr-defined]
+            for row in connection.execute(select(table).order_by(table.c.id)):
+                digest.update(repr(tuple(row)).encode())
+    return digest.hexdigest()
+
+
+@pytest.fixture(scope="session")
+def fingerprint() -> Callable[[Engine], str]:
+    """The SHA-256 of every row of every table in key order: equal fingerprints, unchanged data."""
+    return _fingerprint
+
+
 @pytest.fixture
 def empty_database_url(databases: DatabaseFactory) -> str:
     """A fresh, empty database of its own, for tests that write."""
@@ -98,7 +125,10 @@ def engine(databases: DatabaseFactory, bundle: Bundle) -> Iterator[Engine]:
 
 @pytest.fixture(scope="session")
 def client(engine: Engine) -> Iterator[TestClient]:
-    app = create_app(Settings(database_url=str(engine.url)), engine=engine)
+    """Without the response cache, so that every test sees (and counts the SQL of) the real path;
+    tests/test_response_cache.py specifies the cache. Without the rate limiter too: the suite sends
+    many requests from one address; tests/test_rate_limit.py specifies the limiter."""
+    app = create_app(Settings(database_url=str(engine.url), response_cache_bytes=0, rate_limit_enabled=False), engine=engine)
     with TestClient(app, raise_server_exceptions=False) as test_client:
         yield test_client
 
