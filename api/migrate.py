@@ -16,10 +16,13 @@ ENGINE_MANAGED_TABLES = ("search_fts",)
 
 def include_object(obj: object, name: str | None, kind: str, reflected: bool, _compare_to: object) -> bool:
     """Leave out of autogenerate what the migrations make by hand for one engine: the FTS5
-    table and its shadow tables on SQLite, the expression GIN index on PostgreSQL."""
+    table and its shadow tables on SQLite, the stored tsvector and the GIN indexes (search tokens,
+    trigrams) on PostgreSQL."""
     if kind == "table" and name is not None and name.startswith(ENGINE_MANAGED_TABLES):
         return False
-    return not (kind == "index" and name == "ix_search_documents_tokens_tsv")
+    if kind == "column" and name == "tokens_tsv":
+        return False
+    return not (kind == "index" and name is not None and (name == "ix_search_documents_tokens_tsv" or name.endswith("_trgm")))
 
 
 def alembic_config(url: str) -> Config:

@@ -15,7 +15,7 @@ SQLModel.metadata = metadata
 class Provenance(SQLModel):
     section_id: str | None = Field(default=None, foreign_key="sections.id", index=True)
     quote: str = Field(sa_type=Text)
-    char_start: int
+    char_start: int = Field(index=True)
     char_end: int
     note: str | None = Field(default=None, sa_type=Text)
     section_path_zh: str | None = Field(default=None, sa_type=Text)
@@ -27,11 +27,11 @@ class Provenance(SQLModel):
 class ValueColumns(SQLModel):
     value: float | None = Field(default=None, index=True)
     value_text: str | None = None
-    unit: str | None = None
-    unit_code: str | None = None
+    unit: str | None = Field(default=None, index=True)
+    unit_code: str | None = Field(default=None, index=True)
     base_unit: str | None = None
-    base_value: float | None = None
-    qualifier: str | None = None
+    base_value: float | None = Field(default=None, index=True)
+    qualifier: str | None = Field(default=None, index=True)
 
 
 class Report(SQLModel, table=True):
@@ -40,7 +40,7 @@ class Report(SQLModel, table=True):
     id: str = Field(primary_key=True)
     title_zh: str
     title_en: str
-    region_zh: str
+    region_zh: str = Field(index=True)
     region_en: str
     year: int = Field(index=True)
     speaker_zh: str
@@ -62,13 +62,13 @@ class Section(SQLModel, table=True):
     report_id: str = Field(foreign_key="reports.id", index=True)
     parent_id: str | None = Field(default=None, foreign_key="sections.id", index=True)
     level: str = Field(index=True)
-    number: str | None = None
-    heading_zh: str
-    heading_en: str
+    number: str | None = Field(default=None, index=True)
+    heading_zh: str = Field(index=True)
+    heading_en: str = Field(index=True)
     path: str
-    depth: int
+    depth: int = Field(index=True)
     position: int = Field(index=True)
-    char_start: int
+    char_start: int = Field(index=True)
     char_end: int
 
 
@@ -76,8 +76,8 @@ class Indicator(SQLModel, table=True):
     __tablename__ = "indicators"
 
     id: str = Field(primary_key=True)
-    name_zh: str
-    name_en: str
+    name_zh: str = Field(index=True)
+    name_en: str = Field(index=True)
     topic: str = Field(index=True)
     description_en: str | None = None
 
@@ -94,7 +94,7 @@ class Observation(Provenance, ValueColumns, table=True):
     status: str = Field(index=True)
     measure: str = Field(index=True)
     scope: str | None = Field(default=None, index=True)
-    direction: str | None = None
+    direction: str | None = Field(default=None, index=True)
 
 
 class Project(Provenance, table=True):
@@ -102,8 +102,8 @@ class Project(Provenance, table=True):
 
     id: str = Field(primary_key=True)
     report_id: str = Field(foreign_key="reports.id", index=True)
-    name_zh: str
-    name_en: str
+    name_zh: str = Field(index=True)
+    name_en: str = Field(index=True)
     category: str = Field(index=True)
     status: str = Field(index=True)
     year: int | None = Field(default=None, index=True)
@@ -125,8 +125,8 @@ class LivelihoodItem(Provenance, ValueColumns, table=True):
     id: str = Field(primary_key=True)
     report_id: str = Field(foreign_key="reports.id", index=True)
     category: str = Field(index=True)
-    description_zh: str = Field(sa_type=Text)
-    description_en: str = Field(sa_type=Text)
+    description_zh: str = Field(sa_type=Text, index=True)
+    description_en: str = Field(sa_type=Text, index=True)
     status: str = Field(index=True)
     year: int = Field(index=True)
 
@@ -139,12 +139,12 @@ class FiveYearGoal(Provenance, table=True):
     plan: str = Field(index=True)
     kind: str = Field(index=True)
     dimension: str | None = Field(default=None, index=True)
-    description_zh: str = Field(sa_type=Text)
-    description_en: str = Field(sa_type=Text)
+    description_zh: str = Field(sa_type=Text, index=True)
+    description_en: str = Field(sa_type=Text, index=True)
     indicator_id: str | None = Field(default=None, foreign_key="indicators.id", index=True)
     target_observation_id: str | None = Field(default=None, foreign_key="observations.id")
     baseline_observation_id: str | None = Field(default=None, foreign_key="observations.id")
-    target_value: float | None = None
+    target_value: float | None = Field(default=None, index=True)
     target_unit: str | None = None
     target_qualifier: str | None = None
 

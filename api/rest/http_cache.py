@@ -7,6 +7,7 @@ conditional request that matches is answered 304 without touching the database.
 """
 
 import hashlib
+from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 
@@ -48,6 +49,14 @@ def _not_modified_since(if_modified_since: str, last_modified: Any) -> bool:
     return since is not None and since.tzinfo is not None and last_modified <= since
 
 
+def is_not_modified(if_none_match: str | None, if_modified_since: str | None, tag: str, last_modified: datetime) -> bool:
+    """Whether a conditional GET may be answered 304: If-None-Match decides when present,
+    else If-Modified-Since (RFC 9110 §13.2.2)."""
+    if if_none_match is not None:
+        return bool(if_none_match) and _matches(if_none_match, tag)
+    return bool(if_modified_since) and _not_modified_since(if_modified_since or "", last_modified)
+
+
 class HttpCacheMiddleware:
     def __init__(self, app: ASGIApp, *, engine: Engine, max_age: int = 300) -> None:
         self.app = app
@@ -79,10 +88,7 @@ class HttpCacheMiddleware:
         headers = Headers(scope=scope)
         tag = entity_tag(current.version, canonical_request(scope, headers))
         last_modified = format_datetime(current.last_modified, usegmt=True)
-        if_none_match = headers.get("if-none-match")
-        if (if_none_match and _matches(if_none_match, tag)) or (
-            if_none_match is None and (since := headers.get("if-modified-since")) and _not_modified_since(since, current.last_modified)
-        ):
+        if is_not_modified(headers.get("if-none-match"), headers.get("if-modified-since"), tag, current.last_modified):
             await self._not_modified(send, tag, last_modified)
             return
 

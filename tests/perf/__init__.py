@@ -1,0 +1,1 @@
+"""Benchmarks, run by hand (``python -m tests.perf.bench``), never by the default pytest run."""
