@@ -84,12 +84,11 @@ DATASETS: dict[str, Dataset] = {
 
 
 def all_records(session: Session, dataset: Dataset) -> list[BaseModel]:
-    """Every record of a dataset, in its default order (for exports and downloads)."""
-    rows: list[Any] = []
-    cursor = None
-    while True:
-        page = queries.list_rows(session, dataset.resource, queries.ListOptions(limit=queries.MAX_PAGE_SIZE, cursor=cursor))
-        rows += page.rows
-        cursor = page.next_cursor
-        if cursor is None:
-            return list(dataset.present(session, rows))
+    """Every record of a dataset, in its default order (for exports, downloads and the release).
+
+    One ordered read, presented a page at a time: pages of ``list_rows`` would each count and sort
+    the whole table again, and one presenter call for every row would put all their ids in one
+    statement (PostgreSQL takes at most 65 535 values)."""
+    rows = queries.all_rows(session, dataset.resource)
+    size = queries.MAX_PAGE_SIZE
+    return [record for start in range(0, len(rows), size) for record in dataset.present(session, rows[start : start + size])]

@@ -12,13 +12,16 @@ from sqlalchemy import Engine
 from api import __version__
 from api.db import create_db_engine
 from api.graphql.schema import graphql_router
-from api.landing import router as landing_router
 from api.pages import STATIC_DIR, ContentSecurityPolicyMiddleware, docs_router
+from api.rate_limit import RateLimitMiddleware
 from api.rest import v1
 from api.rest.health import router as health_router
 from api.rest.http_cache import HttpCacheMiddleware
-from api.rest.problems import install_problem_handlers
+from api.response_cache import ResponseCacheMiddleware, ResponseStore
+from api.rest.problems import BEFORE_ANY_PROBE, EVERY_V1_OPERATION, install_problem_handlers
+from api.security import HeadAsGetMiddleware, RequestBodyLimitMiddleware, SecurityHeadersMiddleware
 from api.settings import Settings, get_settings
+from api.web.routes import router as web_router
 
 DESCRIPTION = """
 Every fact of the **2021 Cixi Municipal Government Work Report** (2021年慈溪市政府工作报告) as
@@ -40,9 +43,12 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         description=DESCRIPTION,
         openapi_tags=_TAGS,
         redoc_url=None,  # api.pages serves ReDoc without its CDN logo
+        # No OpenTelemetry here: FastAPI's check for its providers would cost every answer ~15 µs,
+        # a third of what a response from api.response_cache costs.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.settings = settings
-    app.state.engine = engine or create_db_engine(settings.database_url, statement_timeout_ms=settings.statement_timeout_ms)
+    app.state.engine = engine or create_db_engine(settings.database_url, statement_timeout_ms=settings.statement_timeout_ms, read_only=True)
     install_problem_handlers(app)
     app.add_middleware(ContentSecurityPolicyMiddleware)  # innermost: reads HTML pages before compression
     app.add_middleware(HttpCacheMiddleware, engine=app.state.engine, max_age=settings.cache_max_age)
@@ -54,10 +60,18 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         allow_headers=["Accept", "Accept-Language", "If-None-Match", "If-Modified-Since", "Content-Type"],
         expose_headers=["ETag", "Last-Modified", "Link", "X-Total-Count", "Content-Language", "Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"],
     )
-    app.include_router(v1)
-    app.include_router(health_router)
+    app.state.response_cache = ResponseStore(settings.response_cache_bytes)
+    app.add_middleware(ResponseCacheMiddleware, store=app.state.response_cache, engine=app.state.engine)
+    if settings.rate_limiting:  # outside the response cache: cached answers count too
+        limits = {"rate": settings.rate_limit, "redis_url": settings.redis_url, "key_prefix": settings.rate_limit_key_prefix}
+        app.add_middleware(RateLimitMiddleware, **limits)
+    app.add_middleware(HeadAsGetMiddleware)  # outside the caches, so that HEAD shares GET's entries
+    app.add_middleware(RequestBodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeadersMiddleware)  # outermost: every answer carries the headers
+    app.include_router(v1, responses=EVERY_V1_OPERATION)
+    app.include_router(health_router, responses=BEFORE_ANY_PROBE)
     app.include_router(docs_router)
-    app.include_router(landing_router)
+    app.include_router(web_router)  # the pages for people: /, /report, /charts, browse and record pages
     app.include_router(graphql_router(), prefix="/graphql")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
