@@ -1,6 +1,6 @@
 """Loading is one transaction: idempotent, complete, and all-or-nothing."""
 
-import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,17 +11,9 @@ from api import migrate
 from api.db import create_db_engine
 from api.ingest.load import load_bundle
 from api.ingest.read import Bundle, read_bundle
-from api.models import TABLES_IN_LOAD_ORDER, Observation
+from api.models import Observation
 
-
-def _fingerprint(engine: Engine) -> str:
-    digest = hashlib.sha256()
-    with engine.connect() as connection:
-        for model in TABLES_IN_LOAD_ORDER:
-            table = model.__table__  # type: ignore[attr-defined]
-            for row in connection.execute(select(table).order_by(table.c.id)):
-                digest.update(repr(tuple(row)).encode())
-    return digest.hexdigest()
+Fingerprint = Callable[[Engine], str]
 
 
 @pytest.fixture
@@ -33,13 +25,13 @@ def fresh_engine(empty_database_url: str, bundle: Bundle) -> Engine:
     engine.dispose()
 
 
-def test_first_load_creates_every_row_and_a_second_changes_nothing(fresh_engine: Engine, bundle: Bundle) -> None:
+def test_first_load_creates_every_row_and_a_second_changes_nothing(fresh_engine: Engine, bundle: Bundle, fingerprint: Fingerprint) -> None:
     first = load_bundle(fresh_engine, bundle)
     assert {name: counts.created for name, counts in first.tables.items()} == bundle.counts()
-    before = _fingerprint(fresh_engine)
+    before = fingerprint(fresh_engine)
     second = load_bundle(fresh_engine, bundle)
     assert second.changed == 0
-    assert _fingerprint(fresh_engine) == before
+    assert fingerprint(fresh_engine) == before
 
 
 def test_an_edited_seed_updates_and_deletes_exactly_what_changed(fresh_engine: Engine, bundle: Bundle, seed_copy: Path) -> None:
@@ -57,15 +49,15 @@ def test_an_edited_seed_updates_and_deletes_exactly_what_changed(fresh_engine: E
     assert (result.tables["observations"].deleted, result.tables["search_documents"].deleted, result.changed) == (1, 1, 2)
 
 
-def test_a_failing_load_leaves_the_database_as_it_was(fresh_engine: Engine, bundle: Bundle) -> None:
+def test_a_failing_load_leaves_the_database_as_it_was(fresh_engine: Engine, bundle: Bundle, fingerprint: Fingerprint) -> None:
     load_bundle(fresh_engine, bundle)
-    before = _fingerprint(fresh_engine)
+    before = fingerprint(fresh_engine)
     broken = Bundle(report_id=bundle.report_id, text=bundle.text, tables={k: [dict(r) for r in v] for k, v in bundle.tables.items()})
     broken.tables["observations"][0]["value"] = 1.0
     broken.tables["observations"][-1]["indicator_id"] = "no-such-indicator"
     with pytest.raises(Exception, match="(?i)foreign key"):
         load_bundle(fresh_engine, broken)
-    assert _fingerprint(fresh_engine) == before
+    assert fingerprint(fresh_engine) == before
 
 
 def test_dry_run_counts_changes_but_writes_nothing(fresh_engine: Engine, bundle: Bundle) -> None:
