@@ -5,6 +5,7 @@ every transaction is read-only by default and production connects as a role that
 SELECT (``create_roles``). Migrations and seeding use a separate read-write engine.
 """
 
+import math
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,7 +16,11 @@ from urllib.parse import quote
 import psycopg
 from sqlalchemy import URL, Connection, Engine, MetaData, create_engine, event, text
 from sqlalchemy.engine import ExceptionContext, make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session
+
+from api.errors import ServiceUnavailable
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -130,6 +135,36 @@ def _no_reconnect_after_silence(context: ExceptionContext) -> None:
     a silent server would make the reconnect wait for the connect timeout too."""
     if context.is_pre_ping and isinstance(context.original_exception, NoReply):
         context.is_disconnect = False
+
+
+def retry_after_s(statement_timeout_ms: int) -> int:
+    """What a 503 tells clients to wait: the longest a request waits on PostgreSQL before it is
+    answered (no reply: statement timeout + margin; connecting: the connect timeout), rounded up;
+    3 s by default. Retrying sooner only adds requests waiting on the same database."""
+    reply_s = statement_timeout_ms / 1000 + REPLY_MARGIN_S if statement_timeout_ms > 0 else 0
+    return math.ceil(max(reply_s, CONNECT_TIMEOUT_S))
+
+
+@contextmanager
+def outages_as_unavailable() -> Iterator[None]:
+    """Turns a database that cannot be reached, stops answering, cuts a statement or has no free
+    connection into :class:`~api.errors.ServiceUnavailable`, the one error every transport answers
+    with a 503 (REST: ``api.rest.common.in_session``; GraphQL: ``api.graphql.loaders.in_thread``).
+    Other database errors pass through unchanged: they are bugs, not outages."""
+    try:
+        yield
+    except (OperationalError, PoolTimeout) as error:
+        raise ServiceUnavailable("the database is not reachable right now; try again shortly", cause=_first_line(error)) from error
+    except DBAPIError as error:
+        if error.connection_invalidated:
+            raise ServiceUnavailable("the database connection was lost; try again shortly", cause=_first_line(error)) from error
+        raise
+
+
+def _first_line(error: Exception) -> str:
+    """The driver's own words (SQLAlchemy's message adds the statement and a link)."""
+    original = getattr(error, "orig", None) or error
+    return (str(original).strip().splitlines() or [type(original).__name__])[0]
 
 
 @contextmanager

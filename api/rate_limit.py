@@ -17,17 +17,19 @@ takes the client from ``X-Forwarded-For`` only when the peer is in ``--forwarded
 (environment ``FORWARDED_ALLOW_IPS``; 127.0.0.1 by default), never from any peer.
 
 Redis that does not answer (0.25 s) pauses limiting for 10 s with a warning: the API fails open
-rather than refusing every client.
+rather than refusing every client. ``limits`` (and through it redis) is imported only then: it
+would cost every process start otherwise.
+
+The limiter sits outside CORS (api.main), so its 429 carries the CORS headers itself, with the same
+exposed list, so that a page on another origin can read Retry-After.
 """
 
 import logging
+import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from limits import parse
-from limits.aio.storage import RedisStorage
-from limits.errors import StorageError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.rest.problems import problem_response
@@ -35,10 +37,21 @@ from api.rest.problems import problem_response
 EXEMPT_PREFIXES = ("/health/",)
 REDIS_TIMEOUT_S = 0.25
 PAUSE_AFTER_REDIS_FAILURE_S = 10.0
+WINDOW_SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+RATE = re.compile(r"\s*(\d+)\s*(?:/|per)\s*(\d+)?\s*(second|minute|hour|day)s?\s*", re.IGNORECASE)
 
 logger = logging.getLogger("api")
 
 Headers = list[tuple[bytes, bytes]]
+
+
+def parse_rate(text: str) -> tuple[int, int]:
+    """``1200/minute``, ``10 per second``, ``100/5 minutes`` -> (requests, window seconds)."""
+    match = RATE.fullmatch(text)
+    if match is None:
+        raise ValueError(f"rate limit {text!r}: write it as requests/window, e.g. 1200/minute (second, minute, hour or day)")
+    amount, multiple, unit = match.groups()
+    return int(amount), int(multiple or 1) * WINDOW_SECONDS[unit.lower()]
 
 
 class LocalCounts:
@@ -61,9 +74,13 @@ class SharedCounts:
     """Requests per client in the current window, in Redis; ``None`` while Redis does not answer."""
 
     def __init__(self, redis_url: str, key_prefix: str, window_s: int) -> None:
+        from limits.aio.storage import RedisStorage
+        from limits.errors import StorageError
+
         self.redis_url = redis_url
         self.window_s = window_s
-        self.storage = RedisStorage(
+        self.storage_error = StorageError
+        self.storage: RedisStorage = RedisStorage(
             "async+" + redis_url,
             implementation="redispy",
             wrap_exceptions=True,
@@ -78,7 +95,7 @@ class SharedCounts:
             return None
         try:
             return await self.storage.incr(f"{self.window_s}/{window}/{client}", self.window_s)
-        except StorageError as error:
+        except self.storage_error as error:
             self.paused_until = time.monotonic() + PAUSE_AFTER_REDIS_FAILURE_S
             pause, cause = PAUSE_AFTER_REDIS_FAILURE_S, error.storage_error
             logger.warning("rate limiting paused for %.0f s: Redis at %s did not answer (%s)", pause, self.redis_url, cause)
@@ -86,15 +103,24 @@ class SharedCounts:
 
 
 class RateLimitMiddleware:
-    def __init__(self, app: ASGIApp, *, rate: str, redis_url: str | None = None, key_prefix: str = "cixi-report-api") -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        rate: str,
+        redis_url: str | None = None,
+        key_prefix: str = "cixi-report-api",
+        expose_headers: Sequence[str] = (),
+    ) -> None:
         self.app = app
-        item = parse(rate)
-        self.limit = item.amount
-        self.window_s = item.get_expiry()
+        self.limit, self.window_s = parse_rate(rate)
         self.local = LocalCounts(self.window_s) if redis_url is None else None
         self.shared = SharedCounts(redis_url, key_prefix, self.window_s) if redis_url is not None else None
         self.limit_header = (b"ratelimit-limit", str(self.limit).encode())
         self.policy_header = (b"ratelimit-policy", f"{self.limit};w={self.window_s}".encode())
+        self.cors_headers = [(b"access-control-allow-origin", b"*")]
+        if expose_headers:
+            self.cors_headers.append((b"access-control-expose-headers", ", ".join(expose_headers).encode()))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith(EXEMPT_PREFIXES):
@@ -120,6 +146,7 @@ class RateLimitMiddleware:
         detail = f"more than {self.limit} requests in {self.window_s} s from this client; retry after {reset_s} s"
         response = problem_response(429, "Too many requests", detail, headers={"Retry-After": str(reset_s)})
         response.raw_headers.extend(headers)
+        response.raw_headers.extend(self.cors_headers)
         await response(scope, receive, send)
 
 

@@ -4,6 +4,7 @@ data requests get a 503 problem within 3 s, readiness is 503 and liveness 200, a
 again within 10 s of the database coming back, without a restart. A slow statement is cut by the
 statement timeout; SIGTERM lets the request in flight finish."""
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -27,7 +28,8 @@ from api.main import create_app
 from api.settings import Settings
 
 DATA_PATH = "/v1/observations/gdp-2020-citywide"
-GRAPHQL_QUERY = {"query": '{ observation(id: "gdp-2020-citywide") { value } }'}
+GRAPHQL_QUERY = {"query": '{ observation(id: "gdp-2020-citywide") { value } indicators { totalCount } }'}
+RETRY_AFTER = "3"  # the default statement timeout (2 s) + the reply margin (0.5 s), rounded up
 DEADLINE_503_S = 3.0
 DEADLINE_RECOVERY_S = 10.0
 
@@ -81,12 +83,30 @@ def _assert_unavailable_within_deadline(client: TestClient, record: Callable[[st
         response, seconds = _timed(lambda: client.get(DATA_PATH))
         record(f"data_503_seconds_{attempt}", round(seconds, 2))
         assert (response.status_code, response.headers["content-type"]) == (503, "application/problem+json")
+        assert response.headers["Retry-After"] == RETRY_AFTER
         assert seconds < DEADLINE_503_S
     ready, seconds = _timed(lambda: client.get("/health/ready"))
-    assert (ready.status_code, ready.headers["content-type"]) == (503, "application/problem+json") and seconds < DEADLINE_503_S
-    graphql, seconds = _timed(lambda: client.post("/graphql", json=GRAPHQL_QUERY))
-    assert graphql.json()["errors"] and seconds < DEADLINE_503_S
+    assert (ready.status_code, ready.headers["content-type"]) == (503, "application/problem+json")
+    assert ready.headers["Retry-After"] == RETRY_AFTER and seconds < DEADLINE_503_S
     assert client.get("/health/live").status_code == 200
+
+
+def _assert_graphql_unavailable_within_deadline(
+    client: TestClient, caplog: pytest.LogCaptureFixture, record: Callable[[str, object], None], attempt: int
+) -> None:
+    caplog.clear()
+    with caplog.at_level(logging.DEBUG):
+        graphql, seconds = _timed(lambda: client.post("/graphql", json=GRAPHQL_QUERY))
+    record(f"graphql_503_seconds_{attempt}", round(seconds, 2))
+    assert (graphql.status_code, graphql.headers["Retry-After"], seconds < DEADLINE_503_S) == (503, RETRY_AFTER, True)
+    body = graphql.json()
+    assert body["data"] is None
+    assert {error["extensions"]["code"] for error in body["errors"]} == {"SERVICE_UNAVAILABLE"}
+    assert body["errors"][0]["message"].startswith("the database ") and body["errors"][0]["message"].endswith("; try again shortly")
+    the_api_s = [entry for entry in caplog.records if entry.threadName != "tcp-proxy"]  # not the proxy's own loop
+    logged = [entry for entry in the_api_s if entry.levelno >= logging.WARNING]
+    assert [(entry.levelname, entry.exc_info) for entry in logged] == [("WARNING", None)], [entry.getMessage() for entry in logged]
+    assert logged[0].getMessage().startswith("GraphQL: the database ")
 
 
 def _assert_recovers(client: TestClient, record: Callable[[str, object], None]) -> None:
@@ -107,6 +127,17 @@ def test_with_the_database_cut_data_is_503_within_3_s_and_comes_back_after(
     _assert_recovers(proxied_client, record_property)
 
 
+def test_graphql_with_the_database_cut_is_503_with_retry_after_and_one_warning(
+    proxied_client: TestClient, proxy: TcpProxy, caplog: pytest.LogCaptureFixture, record_property: Callable[[str, object], None]
+) -> None:
+    proxy.cut()
+    for attempt in range(2):  # the first meets a pooled connection, the second a new connect
+        _assert_graphql_unavailable_within_deadline(proxied_client, caplog, record_property, attempt)
+    proxy.restore()
+    _assert_recovers(proxied_client, record_property)
+    assert "errors" not in proxied_client.post("/graphql", json=GRAPHQL_QUERY).json()
+
+
 def test_with_the_database_hung_data_is_503_within_3_s_and_comes_back_after(
     proxied_client: TestClient, proxy: TcpProxy, record_property: Callable[[str, object], None]
 ) -> None:
@@ -114,6 +145,17 @@ def test_with_the_database_hung_data_is_503_within_3_s_and_comes_back_after(
     _assert_unavailable_within_deadline(proxied_client, record_property)
     proxy.restore()
     _assert_recovers(proxied_client, record_property)
+
+
+def test_graphql_with_the_database_hung_is_503_with_retry_after_and_one_warning(
+    proxied_client: TestClient, proxy: TcpProxy, caplog: pytest.LogCaptureFixture, record_property: Callable[[str, object], None]
+) -> None:
+    proxy.hang()
+    for attempt in range(2):  # the first meets a pooled connection, the second a new connect
+        _assert_graphql_unavailable_within_deadline(proxied_client, caplog, record_property, attempt)
+    proxy.restore()
+    _assert_recovers(proxied_client, record_property)
+    assert "errors" not in proxied_client.post("/graphql", json=GRAPHQL_QUERY).json()
 
 
 def test_a_slow_statement_is_cut_by_the_statement_timeout(proxied_client: TestClient, seeded_postgres_url: str) -> None:

@@ -7,6 +7,7 @@ from graphql import get_introspection_query
 
 from api.graphql import limits
 from api.graphql.limits import MAX_ALIASES, MAX_DEPTH, MAX_DIRECTIVES, MAX_DOCUMENT_BYTES, MAX_NODES, MAX_TOKENS
+from api.graphql.router import BATCHING_NOT_SUPPORTED
 from api.graphql.schema import schema
 
 
@@ -70,11 +71,23 @@ def test_the_node_count_multiplies_pages_and_lists() -> None:
     assert not refused("{ indicators(first: 4) { nodes { observations { indicator { observations { id } } } } } }")
 
 
-def test_a_batch_of_operations_is_refused_without_sql(client: TestClient, count_statements) -> None:  # type: ignore[no-untyped-def]
+def test_a_batch_of_operations_is_a_400_problem_saying_batching_is_not_supported_without_sql(client: TestClient, count_statements) -> None:  # type: ignore[no-untyped-def]
     response = client.post("/graphql", json=[{"query": "{ indicators { totalCount } }"}, {"query": "{ projects { totalCount } }"}])
-    assert response.status_code == 400
-    assert "Batching is not enabled" in response.text
+    assert (response.status_code, response.headers["content-type"]) == (400, "application/problem+json")
+    assert response.json() == {"type": "about:blank", "title": "Invalid query", "status": 400, "detail": BATCHING_NOT_SUPPORTED}
+    assert response.json()["detail"].startswith("batching is not supported")
     assert count_statements.count == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "detail"),
+    [("{not json", "Unable to parse request body as JSON"), ('{"variables": {}}', "No GraphQL query found in the request")],
+    ids=["not json", "no query"],
+)
+def test_a_request_strawberry_cannot_read_is_a_400_problem(client: TestClient, content: str, detail: str) -> None:
+    response = client.post("/graphql", content=content, headers={"content-type": "application/json"})
+    assert (response.status_code, response.headers["content-type"]) == (400, "application/problem+json")
+    assert response.json() == {"type": "about:blank", "title": "Invalid query", "status": 400, "detail": detail}
 
 
 def test_a_large_query_under_every_limit_runs(client: TestClient) -> None:

@@ -5,7 +5,10 @@ tests use hour-long windows, so that none of them straddles the end of one."""
 
 import logging
 import os
+import re
 import socket
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -15,6 +18,7 @@ import redis
 from fastapi.testclient import TestClient
 
 from api.main import create_app
+from api.rate_limit import parse_rate
 from api.settings import Settings
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -42,6 +46,45 @@ def test_the_request_past_the_limit_is_a_429_problem_with_retry_after() -> None:
         "status": 429,
         "detail": f"more than 3 requests in 3600 s from this client; retry after {refused.headers['Retry-After']} s",
     }
+
+
+def test_a_429_can_be_read_by_a_page_on_another_origin() -> None:
+    """The limiter answers outside CORS, so its 429 says by itself what CORS says of every answer."""
+    origin = {"Origin": "https://portal.example"}
+    with _client(rate_limit="1/hour") as client:
+        allowed, refused = client.get(LIMITED_PATH, headers=origin), client.get(LIMITED_PATH, headers=origin)
+    assert (allowed.status_code, refused.status_code) == (200, 429)
+    assert refused.headers["Access-Control-Allow-Origin"] == allowed.headers["Access-Control-Allow-Origin"] == "*"
+    assert refused.headers["Access-Control-Expose-Headers"] == allowed.headers["Access-Control-Expose-Headers"]
+    exposed = {name.strip() for name in refused.headers["Access-Control-Expose-Headers"].split(",")}
+    assert {"Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy"} <= exposed
+
+
+@pytest.mark.parametrize(
+    ("rate", "requests_and_window"),
+    [("1200/minute", (1200, 60)), ("10 per second", (10, 1)), ("100/5 minutes", (100, 300)), ("3/HOUR", (3, 3600)), ("9/day", (9, 86400))],
+)
+def test_the_rate_is_read_as_requests_per_window(rate: str, requests_and_window: tuple[int, int]) -> None:
+    assert parse_rate(rate) == requests_and_window
+
+
+@pytest.mark.parametrize("rate", ["1200", "minute", "1200/fortnight", "-1/minute", "1200/minute;10/second"])
+def test_a_rate_that_cannot_be_read_is_refused_by_its_value(rate: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(repr(rate))):
+        parse_rate(rate)
+
+
+@pytest.mark.parametrize(("redis_url", "imported"), [(None, False), (REDIS_URL, True)], ids=["in process", "redis"])
+def test_the_redis_client_is_imported_only_when_redis_is_configured(redis_url: str | None, imported: bool) -> None:
+    """``limits`` and redis take a noticeable part of a process start; counting in process needs neither."""
+    program = (
+        "import sys; from api.main import create_app; from api.settings import Settings; "
+        f"create_app(Settings(database_url='sqlite://', redis_url={redis_url!r})).build_middleware_stack(); "
+        "print(sorted({name.split('.')[0] for name in sys.modules} & {'limits', 'redis'}))"
+    )
+    command = [sys.executable, "-c", program]
+    loaded = subprocess.run(command, capture_output=True, text=True, check=True, timeout=60).stdout.strip()  # noqa: S603 - our own interpreter and program
+    assert loaded == ("['limits', 'redis']" if imported else "[]")
 
 
 def test_every_limited_response_carries_the_ratelimit_header_fields() -> None:

@@ -16,16 +16,20 @@ from starlette.concurrency import run_in_threadpool
 from strawberry.dataloader import DataLoader
 
 from api import models, queries, schemas
+from api.db import outages_as_unavailable
 
 T = TypeVar("T")
 
 
 async def in_thread(engine: Engine, work: Callable[[Session], T]) -> T:
+    """Run ``work`` in a worker thread with its own session; a database outage is ServiceUnavailable."""
+
     def run() -> T:
         with Session(engine) as session:
             return work(session)
 
-    return await run_in_threadpool(run)
+    with outages_as_unavailable():
+        return await run_in_threadpool(run)
 
 
 def _by_id_loader(engine: Engine, model: type[Any], present: Callable[[Any], Any]) -> DataLoader[str, Any]:

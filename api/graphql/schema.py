@@ -1,5 +1,6 @@
 """The GraphQL schema: root fields are thin resolvers over ``api.queries``."""
 
+import logging
 from collections.abc import Callable, Iterator
 from typing import Annotated, Any, Generic, TypeVar
 
@@ -9,20 +10,22 @@ from graphql import GraphQLError
 from sqlmodel import Session
 from strawberry.extensions import MaskErrors, ParserCache, SchemaExtension, ValidationCache
 from strawberry.fastapi import GraphQLRouter
-from strawberry.types import Info
+from strawberry.types import ExecutionContext, Info
 
 from api import queries, schemas
 from api.datasets import DATASETS
-from api.errors import ApiError, InvalidQuery
+from api.db import retry_after_s
+from api.errors import ApiError, InvalidQuery, ServiceUnavailable
 from api.graphql import types
-from api.graphql.ide import OfflineGraphQLRouter
 from api.graphql.inputs import conditions_from_where, sort_field_enum, sort_keys, where_input
 from api.graphql.limits import CACHE_SIZE, MAX_FIRST, limit_extensions
 from api.graphql.loaders import build_loaders, in_thread
+from api.graphql.router import GraphQLEndpoint
 from api.queries import ListOptions, PageResult, Resource
 from api.vocab import label
 
 NodeT = TypeVar("NodeT")
+logger = logging.getLogger("api")
 
 
 @strawberry.type(description="An item and the cursor that continues after it.")
@@ -247,19 +250,53 @@ def _should_mask(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, ApiError)
 
 
-class InputErrorCodes(SchemaExtension):
-    """Labels the API's refusals of a request's values ``BAD_USER_INPUT`` (the code most GraphQL
-    clients know), so that a client tells its own mistake from a failure of the server."""
+def _code(error: ApiError) -> str:
+    return "SERVICE_UNAVAILABLE" if isinstance(error, ServiceUnavailable) else "BAD_USER_INPUT"
+
+
+class ErrorCodes(SchemaExtension):
+    """Labels the API's own errors with the codes most GraphQL clients know: ``BAD_USER_INPUT`` for
+    a refusal of a request's values (the client's mistake), ``SERVICE_UNAVAILABLE`` for a database
+    outage (worth retrying later)."""
 
     def on_operation(self) -> Iterator[None]:
         yield
         result = self.execution_context.result
         for error in (result.errors if result is not None else None) or ():
             if isinstance(error.original_error, ApiError):
-                error.extensions = {**(error.extensions or {}), "code": "BAD_USER_INPUT"}
+                error.extensions = {**(error.extensions or {}), "code": _code(error.original_error)}
 
 
-schema = strawberry.Schema(
+class OutageStatus(SchemaExtension):
+    """An answer left without data by a database outage is an HTTP 503 with ``Retry-After``, as
+    REST's is. Partial data (a root field that did not need the database) stays a 200."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result, context = self.execution_context.result, self.execution_context.context
+        if result is None or not isinstance(context, dict) or "response" not in context:  # run without HTTP
+            return
+        if _has_data(result.data) or not any(isinstance(error.original_error, ServiceUnavailable) for error in result.errors or ()):
+            return
+        context["response"].status_code = 503
+        context["response"].headers["Retry-After"] = str(retry_after_s(context["request"].app.state.settings.statement_timeout_ms))
+
+
+def _has_data(data: dict[str, Any] | None) -> bool:
+    return data is not None and any(value is not None for value in data.values())
+
+
+class ApiSchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        """One warning line for an outage, however many fields it failed; nothing for the API's
+        refusals of a request's values (REST logs neither); a traceback for anything else."""
+        outages = [original for original in (error.original_error for error in errors) if isinstance(original, ServiceUnavailable)]
+        if outages:
+            logger.warning("GraphQL: %s (%s)", outages[0].detail, outages[0].extra.get("cause", "no cause given"))
+        super().process_errors([error for error in errors if not isinstance(error.original_error, ApiError)], execution_context)
+
+
+schema = ApiSchema(
     query=Query,
     extensions=[
         *limit_extensions(),
@@ -267,7 +304,8 @@ schema = strawberry.Schema(
         lambda: ParserCache(maxsize=CACHE_SIZE),
         lambda: ValidationCache(maxsize=CACHE_SIZE),
         lambda: MaskErrors(should_mask_error=_should_mask),
-        InputErrorCodes,
+        ErrorCodes,
+        OutageStatus,
     ],
 )
 
@@ -278,4 +316,4 @@ async def _context(request: Request) -> dict[str, Any]:
 
 
 def graphql_router() -> GraphQLRouter[Any, None]:
-    return OfflineGraphQLRouter(schema, context_getter=_context, include_in_schema=False)
+    return GraphQLEndpoint(schema, context_getter=_context, include_in_schema=False)

@@ -12,7 +12,8 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Mount
 
-from api.errors import ApiError
+from api.db import retry_after_s
+from api.errors import ApiError, ServiceUnavailable
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 logger = logging.getLogger("api")
@@ -50,12 +51,23 @@ _MEANINGS = {
     406: "None of the formats asked for (format=, Accept) is offered.",
     413: "The request has a body over 64 KiB.",
     429: "Too many requests from this client; wait as Retry-After says.",
-    503: "The database is not reachable right now; try again shortly.",
+    503: "The database is not reachable right now; try again after Retry-After seconds.",
 }
 _RESPONSE_HEADERS = {
     405: {"Allow": {"description": "The methods this path answers.", "required": True, "schema": {"type": "string"}}},
     429: {"Retry-After": {"description": "Seconds until this client may send again.", "schema": {"type": "integer", "minimum": 0}}},
+    503: {
+        "Retry-After": {
+            "description": "Seconds to wait before trying again: the longest a request waits on the database, rounded up (3 by default).",
+            "required": True,
+            "schema": {"type": "integer", "minimum": 1},
+        }
+    },
 }
+
+
+def title_for(status: int) -> str:
+    return _TITLES.get(status, "Error")
 
 
 def problem_response(
@@ -116,12 +128,21 @@ def _query_pointer(field: str) -> str:
     return f"/query/{field}"
 
 
-async def _api_error(_request: Request, error: Exception) -> JSONResponse:
+async def _api_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, ApiError)
+    if isinstance(error, ServiceUnavailable):
+        return _unavailable(request, error)
     errors = None
     if "field" in error.extra:
         errors = [{"pointer": _query_pointer(str(error.extra["field"])), "detail": error.detail}]
     return problem_response(error.status, error.title, error.detail, errors=errors)
+
+
+def _unavailable(request: Request, error: ServiceUnavailable) -> JSONResponse:
+    """One warning line with the cause (no traceback: an outage is not a bug), and Retry-After."""
+    logger.warning("%s %s: %s (%s)", request.method, request.url.path, error.detail, error.extra.get("cause", "no cause given"))
+    retry_after = retry_after_s(request.app.state.settings.statement_timeout_ms)
+    return problem_response(error.status, error.title, error.detail, headers={"Retry-After": str(retry_after)})
 
 
 async def _validation_error(_request: Request, error: Exception) -> JSONResponse:
@@ -138,7 +159,7 @@ async def _http_error(request: Request, error: Exception) -> Response:
     if error.status_code == 405:
         return _method_not_routed(request)
     headers = dict(error.headers) if error.headers else None
-    return problem_response(error.status_code, _TITLES.get(error.status_code, "Error"), str(error.detail), headers=headers)
+    return problem_response(error.status_code, title_for(error.status_code), str(error.detail), headers=headers)
 
 
 def _method_not_routed(request: Request) -> Response:
