@@ -7,12 +7,13 @@ SELECT (``create_roles``). Migrations and seeding use a separate read-write engi
 
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
+import anyio.to_thread
 import psycopg
 from sqlalchemy import URL, Connection, Engine, MetaData, create_engine, event, text
 from sqlalchemy.engine import ExceptionContext, make_url
@@ -20,7 +21,11 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session
 
+from api.breaker import breaker_for
 from api.errors import ServiceUnavailable
+
+T = TypeVar("T")
+QUERY_CANCELED = "57014"  # SQLSTATE of a statement cut by statement_timeout
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -54,7 +59,7 @@ def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def create_db_engine(url: str, *, statement_timeout_ms: int = 2000, read_only: bool = False) -> Engine:
+def create_db_engine(url: str, *, statement_timeout_ms: int = 2000, read_only: bool = False, pool_size: int = 10) -> Engine:
     """An engine for SQLite (the embedded default) or PostgreSQL (production).
 
     ``read_only`` is for serving: SQLite opens the file with ``mode=ro``; PostgreSQL makes every
@@ -63,7 +68,7 @@ def create_db_engine(url: str, *, statement_timeout_ms: int = 2000, read_only: b
     url = normalize_url(url)
     if is_sqlite(url):
         return _sqlite_engine(make_url(url), read_only=read_only)
-    return _postgres_engine(url, statement_timeout_ms=statement_timeout_ms, read_only=read_only)
+    return _postgres_engine(url, statement_timeout_ms=statement_timeout_ms, read_only=read_only, pool_size=pool_size)
 
 
 def _sqlite_engine(url: URL, *, read_only: bool) -> Engine:
@@ -78,7 +83,7 @@ def _sqlite_engine(url: URL, *, read_only: bool) -> Engine:
     return engine
 
 
-def _postgres_engine(url: str, *, statement_timeout_ms: int, read_only: bool) -> Engine:
+def _postgres_engine(url: str, *, statement_timeout_ms: int, read_only: bool, pool_size: int) -> Engine:
     """PostgreSQL with every wait bounded, so that a database that is down, hung or slow costs a
     request at most a few seconds (then a 503), and the API recovers by itself when it is back:
 
@@ -96,7 +101,7 @@ def _postgres_engine(url: str, *, statement_timeout_ms: int, read_only: bool) ->
     engine = create_engine(
         url,
         pool_pre_ping=True,
-        pool_size=10,
+        pool_size=pool_size,
         max_overflow=10,
         pool_timeout=CONNECT_TIMEOUT_S,
         connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "options": options},
@@ -159,6 +164,38 @@ def outages_as_unavailable() -> Iterator[None]:
         if error.connection_invalidated:
             raise ServiceUnavailable("the database connection was lost; try again shortly", cause=_first_line(error)) from error
         raise
+
+
+async def run_database_work(engine: Engine, work: Callable[[Session], T]) -> T:
+    """Run ``work`` in a worker thread with a session of its own, opened and closed in that thread.
+
+    The one way both transports reach the database (REST: ``api.rest.common.in_session``; GraphQL:
+    ``api.graphql.loaders.in_thread``): an outage becomes ServiceUnavailable, and while the
+    database is known to be down (``api.breaker``) work fails at once instead of waiting on it."""
+    breaker = breaker_for(engine)
+
+    def run() -> T:
+        breaker.check()
+        try:
+            with outages_as_unavailable(), Session(engine) as session:
+                result = work(session)
+        except ServiceUnavailable as error:
+            if is_database_down(error.__cause__):
+                breaker.record_outage(str(error.extra.get("cause", "")))
+            raise
+        breaker.record_success()
+        return result
+
+    return await anyio.to_thread.run_sync(run)
+
+
+def is_database_down(error: BaseException | None) -> bool:
+    """Whether an outage error says the database itself is gone (no connection, no reply, the
+    connection lost) rather than one statement cut by statement_timeout or a pool that is full
+    for a moment: only the first should fail other requests early."""
+    if error is None or isinstance(error, PoolTimeout):
+        return False
+    return getattr(getattr(error, "orig", None), "sqlstate", None) != QUERY_CANCELED
 
 
 def _first_line(error: Exception) -> str:

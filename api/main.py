@@ -1,23 +1,27 @@
 """The application: REST under /v1, GraphQL at /graphql, probes under /health."""
 
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from starlette.middleware.cors import CORSMiddleware
-from starlette.middleware.gzip import GZipMiddleware
 from fastapi_offline import FastAPIOffline
 from sqlalchemy import Engine
+from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
 
 from api import __version__
 from api.db import create_db_engine
 from api.graphql.schema import graphql_router
 from api.pages import STATIC_DIR, ContentSecurityPolicyMiddleware, docs_router
 from api.rate_limit import RateLimitMiddleware
+from api.record_json import RecordJsonStore
+from api.response_cache import ResponseCacheMiddleware, ResponseStore
 from api.rest import v1
 from api.rest.health import router as health_router
 from api.rest.http_cache import HttpCacheMiddleware
-from api.response_cache import ResponseCacheMiddleware, ResponseStore
 from api.rest.problems import BEFORE_ANY_PROBE, EVERY_V1_OPERATION, install_problem_handlers
 from api.security import HeadAsGetMiddleware, RequestBodyLimitMiddleware, SecurityHeadersMiddleware
 from api.settings import Settings, get_settings
@@ -33,6 +37,12 @@ report's canonical text (`/v1/reports/cixi-2021/text`). Errors are RFC 9457 prob
 GraphQL is at `/graphql` (schema in `openapi/schema.graphql`).
 """
 
+# What a page on another origin may read of an answer: CORS for the app's, the rate limiter for its 429.
+EXPOSED_HEADERS = [
+    *("ETag", "Last-Modified", "Link", "X-Total-Count", "Content-Language", "Retry-After"),
+    *("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy"),
+]
+
 
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
     """Build the app for ``settings``; pass ``engine`` to share one (tests do)."""
@@ -46,9 +56,12 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         # No OpenTelemetry here: FastAPI's check for its providers would cost every answer ~15 µs,
         # a third of what a response from api.response_cache costs.
         telemetry={"tracing": False, "metrics": False, "logs": False},
+        lifespan=_worker_threads(settings.worker_threads),
     )
     app.state.settings = settings
-    app.state.engine = engine or create_db_engine(settings.database_url, statement_timeout_ms=settings.statement_timeout_ms, read_only=True)
+    app.state.engine = engine or create_db_engine(
+        settings.database_url, statement_timeout_ms=settings.statement_timeout_ms, read_only=True, pool_size=settings.worker_threads
+    )
     install_problem_handlers(app)
     app.add_middleware(ContentSecurityPolicyMiddleware)  # innermost: reads HTML pages before compression
     app.add_middleware(HttpCacheMiddleware, engine=app.state.engine, max_age=settings.cache_max_age)
@@ -58,13 +71,14 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         allow_origins=["*"],
         allow_methods=["GET", "HEAD", "OPTIONS"],
         allow_headers=["Accept", "Accept-Language", "If-None-Match", "If-Modified-Since", "Content-Type"],
-        expose_headers=["ETag", "Last-Modified", "Link", "X-Total-Count", "Content-Language", "Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"],
+        expose_headers=EXPOSED_HEADERS,
     )
     app.state.response_cache = ResponseStore(settings.response_cache_bytes)
+    app.state.record_json = RecordJsonStore(settings.record_json_bytes)
     app.add_middleware(ResponseCacheMiddleware, store=app.state.response_cache, engine=app.state.engine)
     if settings.rate_limiting:  # outside the response cache: cached answers count too
         limits = {"rate": settings.rate_limit, "redis_url": settings.redis_url, "key_prefix": settings.rate_limit_key_prefix}
-        app.add_middleware(RateLimitMiddleware, **limits)
+        app.add_middleware(RateLimitMiddleware, **limits, expose_headers=EXPOSED_HEADERS)  # its 429 is answered outside CORS
     app.add_middleware(HeadAsGetMiddleware)  # outside the caches, so that HEAD shares GET's entries
     app.add_middleware(RequestBodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeadersMiddleware)  # outermost: every answer carries the headers
@@ -75,6 +89,20 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(graphql_router(), prefix="/graphql")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
+
+
+def _worker_threads(count: int) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """Size the thread pool that database work runs in (``Settings.worker_threads``).
+
+    AnyIO's default of 40 threads on two cores starved the event loop: under 256 connections,
+    requests waited more than 10 s before the app read them, while 8 threads answered every one."""
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = count
+        yield
+
+    return lifespan
 
 
 _TAGS: list[dict[str, Any]] = [

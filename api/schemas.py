@@ -7,6 +7,7 @@ serialisation rule — which fields, what names, how the source is nested — ha
 from typing import Annotated, Any, Generic, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from sqlalchemy import Row
 
 from api import models, search
 
@@ -270,6 +271,9 @@ class Page(BaseModel, Generic[T]):
 
 
 def _columns(row: Any) -> dict[str, Any]:
+    """The columns of a plain row (``api.queries.plain_rows``) or of an ORM object."""
+    if isinstance(row, Row):
+        return row._asdict()
     return {column.key: getattr(row, column.key) for column in row.__table__.columns}
 
 

@@ -29,6 +29,14 @@ class Settings(BaseSettings):
     log_level: str = "info"
     seed_dir: Path = SEED_DIR
     statement_timeout_ms: int = Field(default=2000, description="PostgreSQL cuts a statement after this; no reply by +0.5 s: closed.")
+    worker_threads: int = Field(
+        default=8,
+        ge=1,
+        description=(
+            "Threads per process that run database work (and PostgreSQL connections pooled for them). Few on purpose: "
+            "the work holds the GIL, and each thread more takes turns from the event loop that reads requests."
+        ),
+    )
     max_page_size: int = 500
     default_page_size: int = 50
     cache_max_age: int = Field(default=300, description="Cache-Control max-age of GET responses, in seconds.")
@@ -36,6 +44,10 @@ class Settings(BaseSettings):
     response_cache_bytes: int = Field(
         default=64 * 1024 * 1024,
         description="Memory per process for responses replayed until the release changes (api.response_cache); 0 turns it off.",
+    )
+    record_json_bytes: int = Field(
+        default=16 * 1024 * 1024,
+        description="Memory per process for each record's JSON, kept until the release changes (api.record_json); 0 turns it off.",
     )
     rate_limit: str = Field(default="1200/minute", description="Requests per client address and window ('1200/minute'); '0': no limit.")
     rate_limit_enabled: bool = True

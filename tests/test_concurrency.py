@@ -16,10 +16,15 @@ import subprocess
 import time
 from pathlib import Path
 
+import anyio.to_thread
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 from load.live_server import LiveServer
 from sqlalchemy import Engine
+
+from api.main import create_app
+from api.settings import Settings
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 SECONDS = int(os.environ.get("CONCURRENCY_SECONDS", "8"))
@@ -58,3 +63,11 @@ def test_256_connections_are_all_answered_without_a_stall(engine: Engine, tmp_pa
     assert all(count > 0 for count in result["per_second"]), f"a second without any completion: {result['per_second']}"
     assert drained.status_code == 200
     assert after.status_code == 200 and seconds_after < 1.0
+
+
+def test_database_work_runs_in_as_many_threads_as_worker_threads_says(engine: Engine) -> None:
+    """AnyIO's default pool is 40 threads; here it is ``Settings.worker_threads`` once the app starts."""
+    app = create_app(Settings(database_url=str(engine.url), rate_limit_enabled=False, worker_threads=3), engine=engine)
+    with TestClient(app) as client:
+        assert client.get(DATA_PATH).status_code == 200
+        assert client.portal.call(lambda: anyio.to_thread.current_default_thread_limiter().total_tokens) == 3

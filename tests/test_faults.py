@@ -21,6 +21,7 @@ from sqlalchemy.exc import OperationalError
 from tcp_proxy import TcpProxy
 
 from api import migrate
+from api.breaker import DatabaseBreaker
 from api.db import create_db_engine
 from api.ingest.load import load_bundle
 from api.ingest.read import Bundle
@@ -32,6 +33,7 @@ GRAPHQL_QUERY = {"query": '{ observation(id: "gdp-2020-citywide") { value } indi
 RETRY_AFTER = "3"  # the default statement timeout (2 s) + the reply margin (0.5 s), rounded up
 DEADLINE_503_S = 3.0
 DEADLINE_RECOVERY_S = 10.0
+CONCURRENT_REQUESTS = 48  # six times the worker threads
 
 
 @pytest.fixture(scope="module")
@@ -80,6 +82,7 @@ def _timed(request: Callable[[], httpx.Response]) -> tuple[httpx.Response, float
 
 def _assert_unavailable_within_deadline(client: TestClient, record: Callable[[str, object], None]) -> None:
     for attempt in range(2):  # the first meets a pooled connection, the second a new connect
+        _after_the_breaker_cooldown(attempt)
         response, seconds = _timed(lambda: client.get(DATA_PATH))
         record(f"data_503_seconds_{attempt}", round(seconds, 2))
         assert (response.status_code, response.headers["content-type"]) == (503, "application/problem+json")
@@ -109,6 +112,13 @@ def _assert_graphql_unavailable_within_deadline(
     assert logged[0].getMessage().startswith("GraphQL: the database ")
 
 
+def _after_the_breaker_cooldown(attempt: int) -> None:
+    """After a failure, requests fail at once for a cooldown (``api.breaker``); a later attempt waits
+    it out, so that it meets the database (a new connect) rather than the breaker."""
+    if attempt:
+        time.sleep(DatabaseBreaker().cooldown_s + 0.1)
+
+
 def _assert_recovers(client: TestClient, record: Callable[[str, object], None]) -> None:
     start = time.monotonic()
     while client.get(DATA_PATH).status_code != 200:
@@ -132,6 +142,7 @@ def test_graphql_with_the_database_cut_is_503_with_retry_after_and_one_warning(
 ) -> None:
     proxy.cut()
     for attempt in range(2):  # the first meets a pooled connection, the second a new connect
+        _after_the_breaker_cooldown(attempt)
         _assert_graphql_unavailable_within_deadline(proxied_client, caplog, record_property, attempt)
     proxy.restore()
     _assert_recovers(proxied_client, record_property)
@@ -152,10 +163,28 @@ def test_graphql_with_the_database_hung_is_503_with_retry_after_and_one_warning(
 ) -> None:
     proxy.hang()
     for attempt in range(2):  # the first meets a pooled connection, the second a new connect
+        _after_the_breaker_cooldown(attempt)
         _assert_graphql_unavailable_within_deadline(proxied_client, caplog, record_property, attempt)
     proxy.restore()
     _assert_recovers(proxied_client, record_property)
     assert "errors" not in proxied_client.post("/graphql", json=GRAPHQL_QUERY).json()
+
+
+def test_with_the_database_hung_many_waiting_requests_all_get_503_within_3_s(
+    proxied_client: TestClient, proxy: TcpProxy, record_property: Callable[[str, object], None]
+) -> None:
+    """More requests than worker threads: without the breaker the last would wait for every earlier
+    one's reply bound in turn (48 requests, 8 threads, 2.5 s each: 15 s)."""
+    proxy.hang()
+    with ThreadPoolExecutor(max_workers=CONCURRENT_REQUESTS) as pool:
+        timed = list(pool.map(lambda _: _timed(lambda: proxied_client.get(DATA_PATH)), range(CONCURRENT_REQUESTS)))
+    slowest = max(seconds for _, seconds in timed)
+    record_property("concurrent_503_slowest_seconds", round(slowest, 2))
+    assert {response.status_code for response, _ in timed} == {503}
+    assert {response.headers["Retry-After"] for response, _ in timed} == {RETRY_AFTER}
+    assert slowest < DEADLINE_503_S
+    proxy.restore()
+    _assert_recovers(proxied_client, record_property)
 
 
 def test_a_slow_statement_is_cut_by_the_statement_timeout(proxied_client: TestClient, seeded_postgres_url: str) -> None:

@@ -12,24 +12,17 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Engine
 from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
 from strawberry.dataloader import DataLoader
 
 from api import models, queries, schemas
-from api.db import outages_as_unavailable
+from api.db import run_database_work
 
 T = TypeVar("T")
 
 
 async def in_thread(engine: Engine, work: Callable[[Session], T]) -> T:
-    """Run ``work`` in a worker thread with its own session; a database outage is ServiceUnavailable."""
-
-    def run() -> T:
-        with Session(engine) as session:
-            return work(session)
-
-    with outages_as_unavailable():
-        return await run_in_threadpool(run)
+    """Run ``work`` in a worker thread with its own session (``api.db.run_database_work``)."""
+    return await run_database_work(engine, work)
 
 
 def _by_id_loader(engine: Engine, model: type[Any], present: Callable[[Any], Any]) -> DataLoader[str, Any]:

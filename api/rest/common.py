@@ -11,17 +11,17 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any, TypeVar
 
+import orjson
 from fastapi import Query, Request
-from fastapi.responses import JSONResponse, Response, StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel
-from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
 
-from api import queries
-from api.errors import InvalidQuery, ServiceUnavailable
+from api import queries, release
+from api.db import run_database_work
+from api.errors import InvalidQuery
 from api.queries import Condition, ListOptions, PageResult, Resource, SortKey
+from api.record_json import RecordJsonStore, json_bytes
 from api.rest.formats import OutputFormat, csv_lines, ndjson_lines, negotiate
 from api.vocab import label
 
@@ -61,21 +61,8 @@ FILTER_HELP = (
 
 
 async def in_session(request: Request, work: Callable[[Session], T]) -> T:
-    """Run ``work`` in a worker thread with its own short-lived session."""
-    engine = request.app.state.engine
-
-    def run() -> T:
-        with Session(engine) as session:
-            return work(session)
-
-    try:
-        return await run_in_threadpool(run)
-    except (OperationalError, PoolTimeout) as error:
-        raise ServiceUnavailable("the database is not reachable right now; try again shortly") from error
-    except DBAPIError as error:
-        if error.connection_invalidated:
-            raise ServiceUnavailable("the database connection was lost; try again shortly") from error
-        raise
+    """Run ``work`` in a worker thread with its own short-lived session (``api.db.run_database_work``)."""
+    return await run_database_work(request.app.state.engine, work)
 
 
 def parse_sort(text: str | None) -> list[SortKey]:
@@ -110,10 +97,10 @@ def list_options(request: Request, resource: Resource, limit: int, cursor: str |
     return options
 
 
-def page_body(request: Request, page: PageResult, items: Sequence[BaseModel]) -> dict[str, Any]:
-    next_url = str(request.url.include_query_params(cursor=page.next_cursor)) if page.next_cursor else None
+def page_body(page: PageResult, next_url: str | None, items: Sequence[orjson.Fragment]) -> dict[str, Any]:
+    """The JSON list page: ``api.schemas.Page`` with the ``next`` link (records already serialised)."""
     return {
-        "items": [item.model_dump(mode="json") for item in items],
+        "items": list(items),
         "total": page.total,
         "limit": page.limit,
         "next_cursor": page.next_cursor,
@@ -151,9 +138,15 @@ async def list_endpoint(
     for field in facet_fields:
         resource.spec(field)
 
-    def work(session: Session) -> tuple[PageResult, Sequence[BaseModel], dict[str, list[queries.FacetValue]]]:
+    records: RecordJsonStore = request.app.state.record_json
+    known = release.cached_release(request.app.state.engine)
+
+    def work(session: Session) -> tuple[PageResult, Sequence[Any], dict[str, list[queries.FacetValue]]]:
         page = queries.list_rows(session, resource, options)
         facets = {field: queries.facet_counts(session, resource, options.conditions, field, options.q) for field in facet_fields}
+        if output.name == "json":
+            version = known.version if known else None
+            return page, records.fragments(version, public.__name__, page.rows, lambda rows: present(session, rows)), facets
         return page, present(session, page.rows), facets
 
     page, items, facets = await in_session(request, work)
@@ -163,10 +156,10 @@ async def list_endpoint(
         return StreamingResponse(csv_lines(public, items, output), media_type=output.media_type, headers=headers)
     if output.name == "ndjson":
         return StreamingResponse(ndjson_lines(public, items, output), media_type=output.media_type, headers=headers)
-    body = page_body(request, page, items)
+    body = page_body(page, next_url, items)
     if facet_fields:
         body["facets"] = facet_body(facets)
-    return JSONResponse(body, headers=headers)
+    return Response(json_bytes(body), media_type="application/json", headers=headers)
 
 
 def each(convert: Callable[[Any], BaseModel]) -> Callable[[Session, Sequence[Any]], list[BaseModel]]:
