@@ -25,7 +25,6 @@ from api.breaker import breaker_for
 from api.errors import ServiceUnavailable
 
 T = TypeVar("T")
-QUERY_CANCELED = "57014"  # SQLSTATE of a statement cut by statement_timeout
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -190,12 +189,14 @@ async def run_database_work(engine: Engine, work: Callable[[Session], T]) -> T:
 
 
 def is_database_down(error: BaseException | None) -> bool:
-    """Whether an outage error says the database itself is gone (no connection, no reply, the
-    connection lost) rather than one statement cut by statement_timeout or a pool that is full
-    for a moment: only the first should fail other requests early."""
-    if error is None or isinstance(error, PoolTimeout):
+    """Whether an outage error says PostgreSQL itself is gone: it refused or dropped the connection
+    or stopped answering (the driver's own error, with no SQLSTATE from a server). Not a statement
+    cut by statement_timeout, not a pool full for a moment, and not SQLite, whose file waits on no
+    network: only the first should fail other requests early."""
+    if not isinstance(error, DBAPIError):
         return False
-    return getattr(getattr(error, "orig", None), "sqlstate", None) != QUERY_CANCELED
+    original = error.orig
+    return error.connection_invalidated or (isinstance(original, psycopg.OperationalError) and original.sqlstate is None)
 
 
 def _first_line(error: Exception) -> str:

@@ -57,3 +57,7 @@ def test_a_statement_cut_by_the_timeout_is_not_an_outage_of_the_database() -> No
 def test_a_full_pool_is_not_an_outage_of_the_database() -> None:
     assert not is_database_down(PoolTimeout("QueuePool limit reached"))
     assert not is_database_down(None)
+
+
+def test_an_error_that_is_not_the_drivers_own_is_not_an_outage_of_the_database() -> None:
+    assert not is_database_down(_operational(Exception("unable to open database file")))
