@@ -27,6 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import release
 from api.rest.http_cache import is_not_modified
+from api.security import BodyTooLarge, read_body_ahead, replay
 
 PUBLIC_READ_PREFIXES = ("/v1/", "/graphql")
 GRAPHQL_PATH = "/graphql"
@@ -174,29 +175,15 @@ def _is_graphql_error(path: str, body: bytes) -> bool:
     return path == GRAPHQL_PATH and b'"errors":' in body
 
 
-async def _read_small_body(receive: Receive) -> tuple[list[Message], bytes | None]:
-    """The request body's messages, and the body if it is complete and small enough to key on."""
-    messages: list[Message] = []
-    size = 0
-    while True:
-        message = await receive()
-        messages.append(message)
-        if message["type"] != "http.request":
-            return messages, None
-        size += len(message.get("body", b""))
-        if size > MAX_CACHED_POST_BODY:
-            return messages, None
-        if not message.get("more_body", False):
-            return messages, b"".join(m.get("body", b"") for m in messages)
-
-
-def _replaying(messages: list[Message], receive: Receive) -> Receive:
-    pending = list(messages)
-
-    async def replay() -> Message:
-        return pending.pop(0) if pending else await receive()
-
-    return replay
+async def _small_body(receive: Receive) -> tuple[bytes | None, Receive]:
+    """The request body if it is complete and small enough to key on, and a receive that gives it again."""
+    try:
+        messages = await read_body_ahead(receive, MAX_CACHED_POST_BODY)
+    except BodyTooLarge as too_large:
+        return None, replay(too_large.messages, receive)
+    if messages[-1]["type"] != "http.request":  # the client left before the body's end
+        return None, replay(messages, receive)
+    return b"".join(m.get("body", b"") for m in messages), replay(messages, receive)
 
 
 class ResponseCacheMiddleware:
@@ -217,12 +204,11 @@ class ResponseCacheMiddleware:
             return
         body = b""
         if scope["method"] == "POST":
-            messages, complete = await _read_small_body(receive)
-            receive = _replaying(messages, receive)
-            if not complete:
+            whole, receive = await _small_body(receive)
+            if whole is None:
                 await self.app(scope, receive, send)
                 return
-            body = complete
+            body = whole
         key = request_key(scope, headers, body)
         entry = self.store.get(current.version, key)
         if entry is None and (flight := self._in_flight.get(key)) is not None:

@@ -58,7 +58,37 @@ class SecurityHeadersMiddleware:
 
 
 class BodyTooLarge(Exception):
-    pass
+    def __init__(self, messages: list[Message]) -> None:
+        super().__init__()
+        self.messages = messages  # read so far, the last one past the limit
+
+
+async def read_body_ahead(receive: Receive, max_bytes: int) -> list[Message]:
+    """The request's messages up to the end of its body, or to the client's leaving (a disconnect).
+
+    Raises :class:`BodyTooLarge` as soon as the body passes ``max_bytes``, having read no further."""
+    messages: list[Message] = []
+    size = 0
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request":
+            return messages
+        size += len(message.get("body", b""))
+        if size > max_bytes:
+            raise BodyTooLarge(messages)
+        if not message.get("more_body", False):
+            return messages
+
+
+def replay(messages: list[Message], receive: Receive) -> Receive:
+    """A receive that gives the messages read ahead, then whatever the client sends next (a disconnect)."""
+    pending = list(messages)
+
+    async def replayed() -> Message:
+        return pending.pop(0) if pending else await receive()
+
+    return replayed
 
 
 class RequestBodyLimitMiddleware:
@@ -81,41 +111,15 @@ class RequestBodyLimitMiddleware:
             await self._refuse(scope, receive, send)
             return
         try:
-            messages = await self._read_body(receive)
+            messages = await read_body_ahead(receive, self.max_body_bytes)
         except BodyTooLarge:
             await self._refuse(scope, receive, send)
             return
-        await self.app(scope, _replay(messages, receive), send)
-
-    async def _read_body(self, receive: Receive) -> list[Message]:
-        messages: list[Message] = []
-        size = 0
-        while True:
-            message = await receive()
-            messages.append(message)
-            if message["type"] != "http.request":
-                return messages
-            size += len(message.get("body", b""))
-            if size > self.max_body_bytes:
-                raise BodyTooLarge
-            if not message.get("more_body", False):
-                return messages
+        await self.app(scope, replay(messages, receive), send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         detail = f"the request body is over {self.max_body_bytes} bytes; this API reads no bigger body"
         await problem_response(413, "Content too large", detail, headers={"Connection": "close"})(scope, receive, send)
-
-
-def _replay(messages: list[Message], receive: Receive) -> Receive:
-    """A receive that gives the messages read ahead, then whatever the client sends next (a disconnect)."""
-    pending = list(messages)
-
-    async def replay() -> Message:
-        if pending:
-            return pending.pop(0)
-        return await receive()
-
-    return replay
 
 
 class HeadAsGetMiddleware:

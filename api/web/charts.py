@@ -14,6 +14,7 @@ from sqlmodel import Session
 from api import models, queries
 from api.queries import Condition
 from api.web.i18n import Words
+from api.web.reader import RecordLink
 from api.web.rows import every_row
 
 WIDTH = 480
@@ -27,13 +28,9 @@ SCOPE_KEY = ("indicator_id", "measure", "scope", "unit")
 
 
 @dataclass(frozen=True)
-class Pair:
-    """Two values of one thing, start and end, in the same unit."""
+class Pair(RecordLink):
+    """Two values of one record, start and end, in the same unit."""
 
-    key: str
-    path: str
-    name_zh: str
-    name_en: str
     start: models.Observation
     end: models.Observation
 
@@ -106,7 +103,7 @@ def thirteenth_plan_changes(session: Session) -> list[Pair]:
     pairs = pair_observations([o for o in rows if o.period == "2015"], [o for o in rows if o.period == "2020"])
     names = queries.rows_by_ids(session, models.Indicator, [end.indicator_id for _, end in pairs])
     return [
-        Pair(end.id, f"/indicators/{end.indicator_id}", names[end.indicator_id].name_zh, names[end.indicator_id].name_en, start, end)
+        Pair("indicators", end.indicator_id, names[end.indicator_id].name_zh, names[end.indicator_id].name_en, start, end)
         for start, end in pairs
     ]
 
@@ -124,7 +121,7 @@ def fourteenth_plan_targets(session: Session) -> list[Pair]:
         baseline, target = observations[goal.baseline_observation_id or ""], observations[goal.target_observation_id or ""]
         if baseline.unit is not None and baseline.unit == target.unit and baseline.value is not None and target.value is not None:
             indicator = names[target.indicator_id]
-            pairs.append(Pair(goal.id, f"/five-year-goals/{goal.id}", indicator.name_zh, indicator.name_en, baseline, target))
+            pairs.append(Pair("five_year_goals", goal.id, indicator.name_zh, indicator.name_en, baseline, target))
     return pairs
 
 
@@ -180,7 +177,7 @@ def draw_pairs(pairs: Sequence[Pair], words: Words) -> Drawing:
     captions: list[Caption] = []
     y = 0.0
     for pair in pairs:
-        name, lang = words.pick(pair.name_zh, pair.name_en), words.pick_lang(pair.name_zh, pair.name_en)
+        name, lang = words.pick(pair.title_zh, pair.title_en), words.pick_lang(pair.title_zh, pair.title_en)
         for line in _wrap(name, lang):
             y += LINE_HEIGHT
             captions.append(Caption(0, y - 4, line, lang))

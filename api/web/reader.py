@@ -25,19 +25,25 @@ KIND_ORDER = ("observations", "livelihood_items", "projects", "five_year_goals")
 
 
 @dataclass(frozen=True)
-class Fact:
+class RecordLink:
+    """A record's page, and its name in both languages."""
+
     dataset: str
     key: str
-    start: int
-    end: int
-    section_id: str | None
     title_zh: str
     title_en: str
-    anchor: str = ""  # a fragment of the record page (a project's other mentions)
 
     @property
     def path(self) -> str:
         return record_path(self.dataset, self.key)
+
+
+@dataclass(frozen=True)
+class Fact(RecordLink):
+    start: int
+    end: int
+    section_id: str | None
+    anchor: str = ""  # a fragment of the record page (a project's other mentions)
 
     def specificity(self) -> tuple[int, int, str]:
         return (self.end - self.start, KIND_ORDER.index(self.dataset), self.key)
@@ -84,9 +90,10 @@ def _observation_fact(row: models.Observation, names: dict[str, models.Indicator
     indicator = names.get(row.indicator_id)
     value = f"{row.value_text}{row.unit or ''}"
     return Fact(
-        "observations", row.id, row.char_start, row.char_end, row.section_id,
+        "observations", row.id,
         f"{indicator.name_zh if indicator else row.indicator_id} {row.period}:{value}",
         f"{indicator.name_en if indicator else row.indicator_id}, {row.period}: {value}",
+        row.char_start, row.char_end, row.section_id,
     )
 
 
@@ -99,15 +106,15 @@ def collect_facts(session: Session, *, key: str) -> list[Fact]:
     mentions = queries.mentions_for_projects(session, project_ids=[row.id for row in projects])
     facts = [_observation_fact(row, names) for row in observations]
     for p in projects:
-        facts.append(Fact("projects", p.id, p.char_start, p.char_end, p.section_id, p.name_zh, p.name_en))
+        facts.append(Fact("projects", p.id, p.name_zh, p.name_en, p.char_start, p.char_end, p.section_id))
         for m in mentions[p.id]:
-            facts.append(Fact("projects", p.id, m.char_start, m.char_end, m.section_id, p.name_zh, p.name_en, f"mention-{m.id}"))
+            facts.append(Fact("projects", p.id, p.name_zh, p.name_en, m.char_start, m.char_end, m.section_id, f"mention-{m.id}"))
     facts += [
-        Fact("livelihood_items", row.id, row.char_start, row.char_end, row.section_id, row.description_zh, row.description_en)
+        Fact("livelihood_items", row.id, row.description_zh, row.description_en, row.char_start, row.char_end, row.section_id)
         for row in every_row(session, queries.LIVELIHOOD_ITEMS, of_report)
     ]
     facts += [
-        Fact("five_year_goals", row.id, row.char_start, row.char_end, row.section_id, row.description_zh, row.description_en)
+        Fact("five_year_goals", row.id, row.description_zh, row.description_en, row.char_start, row.char_end, row.section_id)
         for row in every_row(session, queries.FIVE_YEAR_GOALS, of_report)
     ]
     return sorted(facts, key=lambda fact: (fact.start, fact.specificity()))
