@@ -137,3 +137,26 @@ def test_every_503_the_contract_declares_carries_a_required_retry_after() -> Non
     unavailable = [(path, operation["responses"]["503"]) for path, operation in operations if "503" in operation["responses"]]
     assert any(path == "/health/ready" for path, _ in unavailable) and len(unavailable) > 20
     assert all(response["headers"]["Retry-After"]["required"] for _, response in unavailable)
+
+
+def test_a_web_page_during_a_database_outage_is_a_503_page_with_retry_after(unreachable: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.DEBUG):
+        response = unreachable.get("/indicators")
+    assert (response.status_code, response.headers["content-type"].split(";")[0]) == (503, "text/html")
+    assert response.headers["Retry-After"] == "3"
+    assert _the_one_warning(caplog).startswith(f"GET /indicators: {UNAVAILABLE} (")
+
+
+def test_a_graphql_get_with_partial_data_and_an_outage_is_not_cacheable(unreachable: TestClient) -> None:
+    """A 200 that carries an outage error must not be kept by browsers or proxies for max-age."""
+    query = '{ observation(id: "gdp-2020-citywide") { value } __typename }'
+    response = unreachable.get("/graphql", params={"query": query})
+    assert response.status_code == 200 and response.json()["errors"]
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "ETag" not in response.headers
+
+
+def test_a_graphql_get_without_errors_stays_cacheable(client: TestClient) -> None:
+    response = client.get("/graphql", params={"query": "{ __typename }"})
+    assert response.status_code == 200 and "errors" not in response.json()
+    assert response.headers["Cache-Control"].startswith("public, max-age=")

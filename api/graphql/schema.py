@@ -269,13 +269,17 @@ class ErrorCodes(SchemaExtension):
 
 class OutageStatus(SchemaExtension):
     """An answer left without data by a database outage is an HTTP 503 with ``Retry-After``, as
-    REST's is. Partial data (a root field that did not need the database) stays a 200."""
+    REST's is. Partial data (a root field that did not need the database) stays a 200, but no answer
+    with errors may be kept by a browser or proxy (``Cache-Control: no-store``; the GET of a query is
+    otherwise cacheable, ``api.rest.http_cache``)."""
 
     def on_operation(self) -> Iterator[None]:
         yield
         result, context = self.execution_context.result, self.execution_context.context
         if result is None or not isinstance(context, dict) or "response" not in context:  # run without HTTP
             return
+        if result.errors:
+            context["response"].headers["Cache-Control"] = "no-store"
         if _has_data(result.data) or not any(isinstance(error.original_error, ServiceUnavailable) for error in result.errors or ()):
             return
         context["response"].status_code = 503

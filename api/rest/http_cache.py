@@ -57,6 +57,11 @@ def is_not_modified(if_none_match: str | None, if_modified_since: str | None, ta
     return bool(if_modified_since) and _not_modified_since(if_modified_since or "", last_modified)
 
 
+def _no_store(message: Message) -> bool:
+    """The handler said its answer must not be kept (a GraphQL result with errors)."""
+    return any(name == b"cache-control" and b"no-store" in value for name, value in message.get("headers", ()))
+
+
 class HttpCacheMiddleware:
     def __init__(self, app: ASGIApp, *, engine: Engine, max_age: int = 300) -> None:
         self.app = app
@@ -93,7 +98,7 @@ class HttpCacheMiddleware:
             return
 
         async def send_with_validators(message: Message) -> None:
-            if message["type"] == "http.response.start" and message["status"] == 200:
+            if message["type"] == "http.response.start" and message["status"] == 200 and not _no_store(message):
                 response_headers = MutableHeaders(scope=message)
                 response_headers.setdefault("ETag", tag)
                 response_headers["Last-Modified"] = last_modified

@@ -139,10 +139,14 @@ async def _api_error(request: Request, error: Exception) -> JSONResponse:
 
 
 def _unavailable(request: Request, error: ServiceUnavailable) -> JSONResponse:
-    """One warning line with the cause (no traceback: an outage is not a bug), and Retry-After."""
+    return problem_response(error.status, error.title, error.detail, headers=outage_headers(request, error))
+
+
+def outage_headers(request: Request, error: ServiceUnavailable) -> dict[str, str]:
+    """What every 503 for an outage does, whatever it is written in (problem, HTML page): one
+    warning line with the cause (no traceback: an outage is not a bug), and Retry-After."""
     logger.warning("%s %s: %s (%s)", request.method, request.url.path, error.detail, error.extra.get("cause", "no cause given"))
-    retry_after = retry_after_s(request.app.state.settings.statement_timeout_ms)
-    return problem_response(error.status, error.title, error.detail, headers={"Retry-After": str(retry_after)})
+    return {"Retry-After": str(retry_after_s(request.app.state.settings.statement_timeout_ms))}
 
 
 async def _validation_error(_request: Request, error: Exception) -> JSONResponse:

@@ -9,9 +9,10 @@ from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 from sqlmodel import Session
 
-from api.errors import ApiError
+from api.errors import ApiError, ServiceUnavailable
 from api.pages import TEMPLATES_DIR
 from api.rest.common import in_session
+from api.rest.problems import outage_headers
 from api.web.i18n import STRINGS, Words, language
 from api.web.links import Params, link, record_path
 
@@ -67,4 +68,5 @@ async def render(request: Request, template: str, build: Build) -> Response:
 def error_page(request: Request, words: Words, error: ApiError) -> Response:
     key = f"error.{error.status}"
     context = {**common_context(request, words), "error": error, "message": words.t(key if key in STRINGS else "error.400")}
-    return TEMPLATES.TemplateResponse(request, "error.html", context, status_code=error.status)
+    headers = outage_headers(request, error) if isinstance(error, ServiceUnavailable) else None
+    return TEMPLATES.TemplateResponse(request, "error.html", context, status_code=error.status, headers=headers)
