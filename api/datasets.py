@@ -92,3 +92,9 @@ def all_records(session: Session, dataset: Dataset) -> list[BaseModel]:
     rows = queries.all_rows(session, dataset.resource)
     size = queries.MAX_PAGE_SIZE
     return [record for start in range(0, len(rows), size) for record in dataset.present(session, rows[start : start + size])]
+
+
+def search_results(q: str, hits: Sequence[queries.SearchHit], total: int, api_base: str) -> schemas.SearchResults:
+    """Ranked search hits as public results, each linking to its record under ``api_base`` (…/v1/)."""
+    items = [schemas.SearchResult.from_hit(hit.document, hit.score, q, f"{api_base}{DATASETS[hit.document.kind].path}/") for hit in hits]
+    return schemas.SearchResults(q=q, total=total, items=items)

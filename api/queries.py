@@ -7,6 +7,8 @@ or a cursor rule lives here once; the transports only translate their syntax int
 
 import base64
 import binascii
+import heapq
+import itertools
 import json
 import re
 from collections.abc import Callable, Sequence
@@ -83,6 +85,7 @@ class PageResult:
     total: int
     limit: int
     next_cursor: str | None
+    total_exact: bool = True  # False: more than ``total`` rows match (see ``count_up_to``)
 
 
 @dataclass(frozen=True)
@@ -461,6 +464,29 @@ def filtered(resource: Resource, conditions: Sequence[Condition], q: str | None 
     return statement
 
 
+EXACT_TOTAL_LIMIT = 10_000
+
+
+@dataclass(frozen=True)
+class Total:
+    """How many rows match: ``count`` exactly, or, when ``exact`` is false, more than ``count``."""
+
+    count: int
+    exact: bool
+
+
+def count_up_to(session: Session, statement: SelectOfScalar[Any], limit: int | None = None) -> Total:
+    """The rows ``statement`` selects, counted exactly up to ``limit``.
+
+    An exact count reads every matching row (or index entry), so it grows with the data: over
+    every report, hundreds of thousands. Past ``limit`` the count stops and says so; a page of
+    one report (a few thousand rows at most) is always counted exactly."""
+    limit = EXACT_TOTAL_LIMIT if limit is None else limit
+    rows = statement.with_only_columns(literal_column("1"), maintain_column_froms=True).limit(limit + 1)
+    counted = session.exec(select(func.count()).select_from(rows.subquery())).one()
+    return Total(min(counted, limit), counted <= limit)
+
+
 # full-text search ------------------------------------------------------------
 
 _FTS = Table("search_fts", MetaData(), Column("rowid", Integer), Column("tokens", Text))
@@ -497,20 +523,31 @@ class SearchHit:
     score: float
 
 
-def search_documents(session: Session, *, q: str, kinds: Sequence[str] = (), limit: int = 20) -> tuple[list[SearchHit], int]:
+def search_documents(
+    session: Session, *, q: str, kinds: Sequence[str] = (), report: str | None = None, limit: int = 20
+) -> tuple[list[SearchHit], int]:
     """Records matching every word of ``q``, best first, and how many match in all.
 
     The engine's index finds the matches; the ranking is computed here from the tokens
-    (``api.search.relevance``), so SQLite and PostgreSQL order results identically.
+    (``api.search.relevance``), so SQLite and PostgreSQL order results identically. Every
+    match is ranked, so only the columns the ranking reads are fetched for each; whole
+    documents only for the results returned.
     """
     limit = clamp_limit(limit, 100)
-    statement = select(models.SearchDocument).where(_text_match(q, _dialect(session)))
-    if kinds:
-        statement = statement.where(models.SearchDocument.kind.in_(list(kinds)))
     terms = _terms(q)
-    scored = [SearchHit(document, search.relevance(document.title_zh + " " + document.title_en, document.tokens, terms)) for document in session.exec(statement)]
-    scored.sort(key=lambda hit: (-hit.score, hit.document.kind, hit.document.record_id))
-    return scored[:limit], len(scored)
+    document = models.SearchDocument
+    statement = select(document.id, document.kind, document.record_id, document.title_zh, document.title_en, document.tokens)
+    statement = statement.where(_text_match(q, _dialect(session)))
+    if kinds:
+        statement = statement.where(document.kind.in_(list(kinds)))
+    if report is not None:
+        statement = statement.where(document.report_id == report)
+    rows = session.exec(statement)
+    ranked = ((-search.relevance(f"{row.title_zh} {row.title_en}", row.tokens, terms), row.kind, row.record_id, row.id) for row in rows)
+    matches = itertools.count()  # zip draws one number per match, and none after the last: the best are kept, not all
+    best = heapq.nsmallest(limit, (key for key, _ in zip(ranked, matches, strict=False)))
+    documents = rows_by_ids(session, models.SearchDocument, [key for *_, key in best])
+    return [SearchHit(documents[key], -negated) for negated, _, _, key in best], next(matches)
 
 
 def _dialect(session: Session) -> str:
@@ -526,7 +563,9 @@ class FacetValue:
     count: int
 
 
-def facet_counts(session: Session, resource: Resource, conditions: Sequence[Condition], field: str, q: str | None = None) -> list[FacetValue]:
+def facet_counts(
+    session: Session, resource: Resource, conditions: Sequence[Condition], field: str, q: str | None = None
+) -> list[FacetValue]:
     """Counts of the filtered rows by the values of ``field`` (most frequent first, then by value)."""
     spec = resource.spec(field)
     if spec.kind not in FACETABLE_KINDS or spec.operators == TEXT_OPS:
@@ -547,10 +586,11 @@ def facetable_fields(resource: Resource) -> list[str]:
 
 
 def list_rows(session: Session, resource: Resource, options: ListOptions) -> PageResult:
-    """One keyset page of ``resource`` rows: filtered, in a stable order, with the total."""
+    """One keyset page of ``resource`` rows: filtered, in a stable order, with the total
+    (exact up to ``EXACT_TOTAL_LIMIT``)."""
     limit = clamp_limit(options.limit)
     statement = filtered(resource, options.conditions, options.q, dialect=_dialect(session))
-    total = session.exec(select(func.count()).select_from(statement.subquery())).one()
+    total = count_up_to(session, statement)
     keys = _sort_keys(resource, options.sort)
     components = _order_components(resource, keys)
     if options.cursor:
@@ -560,7 +600,7 @@ def list_rows(session: Session, resource: Resource, options: ListOptions) -> Pag
     has_more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = encode_cursor(_cursor_values(rows[-1], keys)) if has_more and rows else None
-    return PageResult(rows=rows, total=int(total), limit=limit, next_cursor=next_cursor)
+    return PageResult(rows=rows, total=total.count, limit=limit, next_cursor=next_cursor, total_exact=total.exact)
 
 
 def all_rows(session: Session, resource: Resource) -> list[Any]:

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 from sqlalchemy import Row
 
 from api import models, search
+from api.queries import EXACT_TOTAL_LIMIT
 
 T = TypeVar("T")
 
@@ -265,7 +266,8 @@ class Page(BaseModel, Generic[T]):
     """One page of a list, in a stable order, with the total of all matching rows."""
 
     items: list[T]
-    total: int = Field(description="Rows matching the filters, over all pages.")
+    total: int = Field(description=f"Rows matching the filters, over all pages; counted up to {EXACT_TOTAL_LIMIT:,} (see total_exact).")
+    total_exact: bool = Field(description=f"false: counting stopped at {EXACT_TOTAL_LIMIT:,}, and more than `total` rows match.")
     limit: int
     next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; null on the last page.")
 

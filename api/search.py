@@ -49,6 +49,7 @@ def document_tokens(texts: Iterable[str | None]) -> str:
 class QueryTerm:
     token: str
     prefix: bool
+    text: str = ""  # what the token encodes (a CJK gram, or a lower-cased Latin word)
 
 
 def query_terms(query: str) -> list[QueryTerm]:
@@ -62,10 +63,10 @@ def query_terms(query: str) -> list[QueryTerm]:
         if _IS_CJK.match(piece):
             grams = [piece] if len(piece) == 1 else [piece[i : i + 2] for i in range(len(piece) - 1)]
             for gram in grams:
-                terms.setdefault(gram, QueryTerm(encode(gram), prefix=False))
+                terms.setdefault(gram, QueryTerm(encode(gram), prefix=False, text=gram))
         else:
             word = piece.lower()
-            terms.setdefault(word, QueryTerm(encode(word), prefix=True))
+            terms.setdefault(word, QueryTerm(encode(word), prefix=True, text=word))
     return list(terms.values())
 
 
@@ -102,11 +103,26 @@ def relevance(title: str, tokens: str, terms: list[QueryTerm]) -> float:
     """How well a document matches: term frequency, title hits weighted up, longer documents
     weighted down (a small, engine-independent cousin of BM25)."""
     document = tokens.split(" ")
-    title_tokens = set(document_tokens([title]).split(" "))
     score = 0.0
     for term in terms:
-        hits = sum(1 for token in document if token == term.token or (term.prefix and token.startswith(term.token)))
+        hits = _hits(document, term)
         frequency = hits / (hits + 1.2)
-        in_title = any(token == term.token or (term.prefix and token.startswith(term.token)) for token in title_tokens)
-        score += frequency + (TITLE_WEIGHT if in_title else 0.0)
+        score += frequency + (TITLE_WEIGHT if _in_title(title, term) else 0.0)
     return round(score / (1 + math.log1p(len(document)) / 4), 6)
+
+
+def _hits(document: list[str], term: QueryTerm) -> int:
+    if not term.prefix:
+        return document.count(term.token)
+    return sum(1 for token in document if token.startswith(term.token))
+
+
+def _in_title(title: str, term: QueryTerm) -> bool:
+    """Whether a token of ``title`` is the term (or, for a prefix term, starts with it).
+
+    Read from the text instead of its tokens: a CJK unigram or bigram is a token of the title
+    exactly when it occurs in it (two neighbouring CJK characters are in one run), and hex
+    encoding keeps prefixes, so a Latin word is compared with the title's lower-cased words."""
+    if not term.prefix:
+        return term.text in title
+    return any(piece.lower().startswith(term.text) for piece in _PIECES.findall(title) if not _IS_CJK.match(piece))

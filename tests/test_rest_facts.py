@@ -106,7 +106,8 @@ def test_list_endpoints_return_a_page_envelope_with_total(client: TestClient) ->
         response = client.get(path, params={"limit": 2})
         body = response.json()
         assert response.status_code == 200, path
-        assert set(body) == {"items", "total", "limit", "next_cursor", "next"}, path
+        assert set(body) == {"items", "total", "total_exact", "limit", "next_cursor", "next"}, path
+        assert body["total_exact"] is True, path
         assert len(body["items"]) == min(2, body["total"]), path
         assert response.headers["x-total-count"] == str(body["total"])
 

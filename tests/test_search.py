@@ -2,8 +2,10 @@
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlmodel import Session, select
 
-from api import search
+from api import models, queries, search
 
 
 def _top(client: TestClient, q: str, n: int = 3, **params: str) -> list[tuple[str, str]]:
@@ -80,3 +82,41 @@ def test_tokens_are_cjk_unigrams_and_bigrams_and_latin_words() -> None:
 def test_education_results_are_about_education(client: TestClient) -> None:
     items = client.get("/v1/search", params={"q": "教育", "limit": 5}).json()["items"]
     assert all("教育" in item["title_zh"] for item in items)
+
+
+def _holds(tokens: list[str], term: search.QueryTerm) -> bool:
+    return any(token == term.token or (term.prefix and token.startswith(term.token)) for token in tokens)
+
+
+@pytest.mark.parametrize("q", ["发展", "建设", "2021", "new", "the 建设"])
+def test_results_are_the_best_of_every_match_by_score_then_kind_then_id(engine: Engine, q: str) -> None:
+    terms = search.query_terms(q)
+    with Session(engine) as session:
+        documents = session.exec(select(models.SearchDocument)).all()
+        hits, total = queries.search_documents(session, q=q, limit=30)
+    matching = [document for document in documents if all(_holds(document.tokens.split(" "), term) for term in terms)]
+    ranked = sorted(
+        (-search.relevance(f"{document.title_zh} {document.title_en}", document.tokens, terms), document.kind, document.record_id)
+        for document in matching
+    )
+    assert total == len(matching) > 30
+    assert [(-hit.score, hit.document.kind, hit.document.record_id) for hit in hits] == ranked[:30]
+
+
+def test_a_title_hit_is_read_from_the_title_as_its_tokens_would_say() -> None:
+    title = "研发投入 PM2.5 Hospitals"
+    title_tokens = set(search.document_tokens([title]).split(" "))
+    for q in ["研发", "投", "入研", "pm2", "pm2.5", "hospital", "ospital", "5"]:
+        for term in search.query_terms(q):
+            expected = any(token == term.token or (term.prefix and token.startswith(term.token)) for token in title_tokens)
+            assert (search.relevance(title, term.token, [term]) > 1) is expected, q
+
+
+def test_search_can_keep_to_one_report(client: TestClient) -> None:
+    everywhere = client.get("/v1/search", params={"q": "教育"}).json()
+    in_cixi = client.get("/v1/search", params={"q": "教育", "report": "cixi-2021"}).json()
+    elsewhere = client.get("/v1/search", params={"q": "教育", "report": "ningbo-2021"}).json()
+    assert everywhere["total"] > 0 and in_cixi == everywhere
+    assert (elsewhere["total"], elsewhere["items"]) == (0, [])
+    graphql = client.post("/graphql", json={"query": '{ search(q: "教育", report: "ningbo-2021") { total } }'}).json()
+    assert graphql["data"]["search"]["total"] == 0

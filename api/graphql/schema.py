@@ -13,7 +13,7 @@ from strawberry.fastapi import GraphQLRouter
 from strawberry.types import ExecutionContext, Info
 
 from api import queries, schemas
-from api.datasets import DATASETS
+from api.datasets import DATASETS, search_results
 from api.db import retry_after_s
 from api.errors import ApiError, InvalidQuery, ServiceUnavailable
 from api.graphql import types
@@ -50,7 +50,12 @@ class Facet:
 
 @strawberry.type(description="A page of a list with its total (Relay connection).")
 class Connection(Generic[NodeT]):
-    total_count: int
+    total_count: int = strawberry.field(
+        description=f"Records matching the filters, counted up to {queries.EXACT_TOTAL_LIMIT:,} (see totalCountExact)."
+    )
+    total_count_exact: bool = strawberry.field(
+        description=f"false: counting stopped at {queries.EXACT_TOTAL_LIMIT:,}, and more than totalCount match."
+    )
     page_info: types.PageInfo
     edges: list[Edge[NodeT]]
     nodes: list[NodeT]
@@ -95,6 +100,7 @@ async def _connection(
     edges = [Edge(cursor=cursor, node=node) for cursor, node in zip(cursors, nodes, strict=True)]
     return Connection(
         total_count=page.total,
+        total_count_exact=page.total_exact,
         page_info=types.PageInfo(has_next_page=page.next_cursor is not None, end_cursor=page.next_cursor),
         edges=edges,
         nodes=nodes,
@@ -228,6 +234,7 @@ class Query:
         info: Info,
         q: str,
         kinds: list[str] | None = None,
+        report: Annotated[str | None, strawberry.argument(description="Only this report's records (e.g. cixi-2021).")] = None,
         first: Annotated[int, strawberry.argument(description="How many results, 1–100.")] = 20,
     ) -> types.SearchResults:
         unknown = sorted(set(kinds or ()) - set(DATASETS))
@@ -236,10 +243,8 @@ class Query:
         limit = queries.clamp_limit(first, MAX_FIRST, name="first")
 
         def work(session: Session) -> schemas.SearchResults:
-            hits, total = queries.search_documents(session, q=q, kinds=kinds or (), limit=limit)
-            base = str(info.context["request"].base_url) + "v1/"
-            items = [schemas.SearchResult.from_hit(hit.document, hit.score, q, f"{base}{DATASETS[hit.document.kind].path}/") for hit in hits]
-            return schemas.SearchResults(q=q, total=total, items=items)
+            hits, total = queries.search_documents(session, q=q, kinds=kinds or (), report=report, limit=limit)
+            return search_results(q, hits, total, str(info.context["request"].base_url) + "v1/")
 
         return types.as_type(types.SearchResults, await in_thread(info.context["engine"], work))
 

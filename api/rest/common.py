@@ -102,6 +102,7 @@ def page_body(page: PageResult, next_url: str | None, items: Sequence[orjson.Fra
     return {
         "items": list(items),
         "total": page.total,
+        "total_exact": page.total_exact,
         "limit": page.limit,
         "next_cursor": page.next_cursor,
         "next": next_url,
@@ -116,7 +117,7 @@ def facet_body(facets: dict[str, list[queries.FacetValue]]) -> dict[str, list[di
 
 
 def _page_headers(page: PageResult, next_url: str | None, output: OutputFormat) -> dict[str, str]:
-    headers = {"X-Total-Count": str(page.total)}
+    headers = {"X-Total-Count": str(page.total)} if page.total_exact else {}
     if next_url:
         headers["Link"] = f'<{next_url}>; rel="next"'
     if output.lang:

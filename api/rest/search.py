@@ -6,11 +6,11 @@ from fastapi import APIRouter, Query, Request
 from sqlmodel import Session
 
 from api import queries
-from api.datasets import DATASETS
+from api.datasets import DATASETS, search_results
 from api.errors import InvalidQuery
 from api.rest.common import in_session
 from api.rest.problems import problem_responses
-from api.schemas import SearchResult, SearchResults
+from api.schemas import SearchResults
 from api.search import WORD_PATTERN
 
 router = APIRouter(tags=["search"])
@@ -32,6 +32,9 @@ async def search_everything(
         list[str] | None,
         Query(description="Limit to these datasets (repeatable).", json_schema_extra={"items": {"enum": sorted(DATASETS)}}),
     ] = None,
+    report: Annotated[
+        str | None, Query(description="Only this report's records (e.g. cixi-2021); every match is ranked, so one report's search stays as fast as the data grows.")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=100, description="How many results, 1–100.")] = 20,
 ) -> SearchResults:
     """Full-text search over names, descriptions, quotes and the report text, ranked, with snippets."""
@@ -40,8 +43,7 @@ async def search_everything(
         raise InvalidQuery(f"unknown kind {unknown[0]!r}", field="kind", allowed=sorted(DATASETS))
 
     def work(session: Session) -> SearchResults:
-        hits, total = queries.search_documents(session, q=q, kinds=kind or (), limit=limit)
-        items = [SearchResult.from_hit(hit.document, hit.score, q, f"{request.base_url}v1/{DATASETS[hit.document.kind].path}/") for hit in hits]
-        return SearchResults(q=q, total=total, items=items)
+        hits, total = queries.search_documents(session, q=q, kinds=kind or (), report=report, limit=limit)
+        return search_results(q, hits, total, f"{request.base_url}v1/")
 
     return await in_session(request, work)

@@ -179,6 +179,7 @@ class BrowseView:
     query: BrowseQuery
     records: Sequence[BaseModel]
     total: int
+    total_exact: bool
     limit: int
     next_href: str | None
     first_href: str | None
@@ -246,6 +247,7 @@ def browse(session: Session, listing: Listing, query: BrowseQuery, words: Words)
         query=query,
         records=records,
         total=page.total,
+        total_exact=page.total_exact,
         limit=page.limit,
         next_href=link(words.lang, listing.path, [*query.without("cursor"), ("cursor", page.next_cursor)]) if page.next_cursor else None,
         first_href=link(words.lang, listing.path, query.without("cursor")) if query.options.cursor else None,
