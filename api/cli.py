@@ -3,17 +3,21 @@
 import signal
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 import uvicorn
+from sqlalchemy import Engine
 
 from api import migrate
-from api.coverage import coverage_report
 from api.db import create_db_engine, create_roles, is_sqlite
-from api.ingest.load import load_bundle
-from api.ingest.read import Bundle, SeedValidationError, read_bundle
 from api.settings import get_settings
+
+if TYPE_CHECKING:
+    from api.ingest.read import Bundle
+
+# The seed pipeline and the coverage report are imported by the commands that use them: serving a
+# seeded database needs neither, and `serve` starts faster without them.
 
 app = typer.Typer(help="Cixi 2021 government work report: open-data API.", no_args_is_help=True)
 db_app = typer.Typer(help="Schema migrations (Alembic).", no_args_is_help=True)
@@ -29,7 +33,9 @@ def main() -> None:
     """Every command reads DATABASE_URL (default: an SQLite file in the user data folder)."""
 
 
-def _read_or_exit() -> Bundle:
+def _read_or_exit() -> "Bundle":
+    from api.ingest.read import SeedValidationError, read_bundle
+
     try:
         return read_bundle(get_settings().seed_dir)
     except SeedValidationError as error:
@@ -45,17 +51,11 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port (default PORT or 8000).")] = None,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
 ) -> None:
-    """Serve the API. An embedded SQLite database is created, migrated and seeded first if needed
-    (through a read-write connection, closed before serving: the API itself opens the database read-only)."""
+    """Serve the API. An embedded SQLite database is created, migrated and seeded (or its release stored)
+    first if needed, through a read-write connection closed before serving: the API itself opens it read-only."""
     settings = get_settings()
-    engine = create_db_engine(settings.writer_database_url)
-    if is_sqlite(settings.database_url) and not migrate.is_up_to_date(engine):
-        migrate.upgrade(engine)
-        typer.echo("database migrated to the newest revision")
-    if is_sqlite(settings.database_url) and _is_empty(engine):
-        result = load_bundle(engine, _read_or_exit())
-        typer.echo(f"embedded database seeded: {result.changed} rows")
-    engine.dispose()
+    if is_sqlite(settings.database_url):
+        prepare_embedded_database(create_db_engine(settings.writer_database_url))
     signal.signal(signal.SIGTERM, _exit_cleanly)
     uvicorn.run(
         "api.asgi:app",
@@ -73,22 +73,51 @@ def _exit_cleanly(_signal: int, _frame: object) -> None:
     sys.exit(0)
 
 
-def _is_empty(engine: object) -> bool:
-    from sqlalchemy import func, select
-    from sqlmodel import Session
+def prepare_embedded_database(engine: Engine) -> None:
+    """Migrate, then seed an empty database, or store the release of a seeded one that has none
+    stored at this schema revision (loaded by an older version, or migrated just now)."""
+    if not migrate.is_up_to_date(engine):
+        migrate.upgrade(engine)
+        typer.echo("database migrated to the newest revision")
+    if _is_empty(engine):
+        from api.ingest.load import load_bundle
+
+        result = load_bundle(engine, _read_or_exit())
+        typer.echo(f"embedded database seeded: {result.changed} rows")
+    else:
+        _store_missing_release(engine)
+    engine.dispose()
+
+
+def _is_empty(engine: Engine) -> bool:
+    from sqlmodel import Session, func, select
 
     from api.models import Report
 
-    with Session(engine) as session:  # type: ignore[arg-type]
-        return session.exec(select(func.count()).select_from(Report)).one()[0] == 0
+    with Session(engine) as session:
+        return session.exec(select(func.count()).select_from(Report)).one() == 0
+
+
+def _store_missing_release(engine: Engine) -> None:
+    from sqlmodel import Session
+
+    from api import release
+
+    with Session(engine) as session:
+        if release.stored_release(session) is None:
+            typer.echo(f"release {release.store_release(session).version} stored")
+            session.commit()
 
 
 @db_app.command("upgrade")
 def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
-    """Migrate the schema up to REVISION (default: the newest), as SEED_DATABASE_URL (default DATABASE_URL)."""
+    """Migrate the schema up to REVISION (default: the newest), as SEED_DATABASE_URL (default DATABASE_URL);
+    at the newest, store the release of data already loaded if none is stored at it."""
     engine = create_db_engine(get_settings().writer_database_url)
     migrate.upgrade(engine, revision)
     typer.echo(f"at revision {migrate.current_revision(engine)}")
+    if migrate.is_up_to_date(engine) and not _is_empty(engine):
+        _store_missing_release(engine)
 
 
 @db_app.command("downgrade")
@@ -133,6 +162,8 @@ def seed(
     engine = create_db_engine(get_settings().writer_database_url)
     if dry_run and not _has_schema(engine):
         return
+    from api.ingest.load import load_bundle
+
     result = load_bundle(engine, bundle, dry_run=dry_run)
     typer.echo(result.summary())
     typer.echo(f"{'would change' if dry_run else 'changed'} {result.changed} rows")
@@ -149,6 +180,8 @@ def seed_coverage(
     end: Annotated[int | None, typer.Option(help="List only numbers before this character offset.")] = None,
 ) -> None:
     """List every number of the report and whether a record or an exclusion accounts for it."""
+    from api.coverage import coverage_report
+
     bundle = _read_or_exit()
     report = coverage_report(bundle.text, bundle.valued_rows(), bundle.tables["coverage_exclusions"])
     for number in report.numbers:
@@ -193,7 +226,3 @@ def screenshots(
         typer.echo(str(error), err=True)
         raise typer.Exit(1) from None
     typer.echo(f"wrote {len(written)} screenshots to {out}")
-
-
-
-

@@ -4,7 +4,7 @@ Every fact table carries its provenance: the section it stands in, the verbatim 
 ``char_start``/``char_end`` into the report's canonical text (``text[char_start:char_end] == quote``).
 """
 
-from sqlalchemy import Text
+from sqlalchemy import JSON, Text
 from sqlmodel import Field, SQLModel
 
 from api.db import metadata
@@ -180,6 +180,25 @@ class SearchDocument(SQLModel, table=True):
     title_en: str = Field(sa_type=Text)
     body: str = Field(sa_type=Text)
     tokens: str = Field(sa_type=Text)
+
+
+class StoredRelease(SQLModel, table=True):
+    """The release the data makes up (``api.release``), stored by ``api.ingest.load`` in the
+    transaction that loads the data, so that a process reads it instead of hashing every row.
+
+    One row. ``schema_revision`` is the Alembic revision its digest was computed at: a later
+    migration may change the rows the digest covers, so a row of another revision is not used.
+    """
+
+    __tablename__ = "releases"
+
+    version: str = Field(primary_key=True)
+    data_sha256: str
+    counts: dict[str, int] = Field(sa_type=JSON)
+    report_id: str = Field(foreign_key="reports.id")
+    temporal_start: int
+    temporal_end: int
+    schema_revision: str
 
 
 TABLES_IN_LOAD_ORDER: tuple[type[SQLModel], ...] = (

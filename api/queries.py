@@ -23,7 +23,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from api import models, search, verify
 from api.coverage import CoverageReport, coverage_report
 from api.errors import InvalidQuery, NotFound
-from api.ingest.records import KEY_PATTERN
+from api.ingest.keys import KEY_PATTERN
 
 ModelT = TypeVar("ModelT", bound=SQLModel)
 

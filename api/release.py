@@ -3,8 +3,8 @@
 A release is identified by ``2021.1+<12 hex>``: the series, then the first 12 hex digits of a
 SHA-256 over the report texts' SHA-256, every public record of every dataset in
 ``api.datasets.DATASETS`` (in their default order, as canonical JSON) and every row of every
-table (sorted by primary key in Python, so the database's collation does not matter; the SQLite
-download holds them all). Two databases holding the same data — SQLite or PostgreSQL, loaded
+table but ``releases`` (sorted by primary key in Python, so the database's collation does not
+matter; the SQLite download holds them all). Two databases holding the same data — SQLite or PostgreSQL, loaded
 today or next year — publish the same version; any change to a published value gives a new one.
 
 Last-modified is ``RELEASED``, a date kept here beside ``SERIES``, not a clock reading: the
@@ -14,29 +14,50 @@ behind one load balancer publish different catalogues and defeat HTTP caching. B
 and ``RELEASED`` together when the curated data changes in substance; within a series the
 ``+hash`` part (and the ETag of every download) still tells any two data states apart.
 
-The release is computed once per engine and cached: the data changes only when a release is
-loaded (``python -m api seed``), and a process serving it is restarted then (or calls ``forget``).
+The data changes only when a release is loaded (``python -m api seed``), so the load computes the
+release in the transaction that writes the data and stores it in table ``releases``
+(``store_release``): data and release commit together or not at all. A serving process reads that
+one row on its first request (``current_release``) and caches it per engine; it is restarted after
+a load (or calls ``forget``).
+
+When no release is stored for the database's schema revision (loaded by a version without the
+table, or migrated since: a migration may change the rows the digest covers), the process computes
+the release from every row, as ``compute_release`` defines it, serves it, and logs a warning; the
+next seed stores it (``python -m api serve`` does so itself for the embedded database). Computing
+gives the same version a stored release would, only slower (seconds, minutes at a thousand times
+the rows); refusing to serve would turn every upgrade into an outage until the next seed, and the
+API cannot store it itself: it serves through a read-only connection.
 """
 
 import hashlib
 import json
+import logging
 import threading
 import weakref
-from collections.abc import Iterable
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import Engine, inspect, select
+from sqlalchemy import Connection, Engine, Table, Text, cast, column, delete, func, insert, inspect, select
+from sqlalchemy import table as lightweight_table
 from sqlmodel import Session
 
 from api import queries
-from api.datasets import DATASETS, all_records
+from api.datasets import DATASETS, Dataset
 from api.db import metadata
 from api.errors import NotFound
+from api.models import Report, StoredRelease
 
 SERIES = "2021.1"
 RELEASED = datetime(2026, 11, 26, tzinfo=UTC)
+
+STORED: Table = StoredRelease.__table__  # type: ignore[attr-defined]
+SCHEMA_VERSION = lightweight_table("alembic_version", column("version_num"))
+BINARY_COLLATIONS = {"postgresql": "C", "sqlite": "BINARY"}
+STREAMED_ROWS = 2000
+SOURCE_COLUMNS = ("id", "title_zh", "title_en", "issuer_zh", "issuer_en", "year", "language", "text_sha256", "char_count")
+logger = logging.getLogger(__name__)
 
 # The years each plan of the five-year goals speaks of (the goals carry a plan, not a period).
 PLAN_YEARS = {"fyp14": (2021, 2025), "vision2035": (2021, 2035)}
@@ -103,78 +124,120 @@ def _canonical(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str).encode() + b"\n"
 
 
-def table_rows(session: Session) -> dict[str, list[dict[str, Any]]]:
-    """Every row of every table the database has, each table sorted by primary key in Python.
+def table_rows(session: Session) -> Iterator[tuple[str, int, Iterator[dict[str, Any]]]]:
+    """Every data table the database has, with its row count and its rows, streamed in primary-key
+    order as Python orders the keys' text (code points: the order of UTF-8 bytes, so the database
+    sorts them with its binary collation, whatever its default). The stored release is not data:
+    it describes the rest.
 
     Like ``api.ingest.load``, this reads whole tables rather than resources, so it builds its own
     plain ``select``; ``api.exports`` copies the same tables into the SQLite download.
     """
     connection = session.connection()
-    present = set(inspect(connection).get_table_names())
-    rows: dict[str, list[dict[str, Any]]] = {}
+    binary = BINARY_COLLATIONS[connection.dialect.name]
+    present = set(inspect(connection).get_table_names()) - {STORED.name}
     for table in (table for table in metadata.sorted_tables if table.name in present):
-        keys = [column.name for column in table.primary_key.columns]
-        found = [dict(row) for row in connection.execute(select(table)).mappings()]
-        rows[table.name] = sorted(found, key=lambda row: [str(row[key]) for key in keys])
-    return rows
+        count = connection.execute(select(func.count()).select_from(table)).scalar_one()
+        order = [cast(column, Text).collate(binary) for column in table.primary_key.columns]
+        rows = connection.execute(select(table).order_by(*order).execution_options(yield_per=STREAMED_ROWS)).mappings()
+        yield table.name, count, (dict(row) for row in rows)
 
 
-def data_digest(report_hashes: Iterable[str], records: dict[str, list[BaseModel]], tables: dict[str, list[dict[str, Any]]]) -> str:
-    """SHA-256 of the texts' hashes, every public record and every table row, as canonical JSON lines."""
-    digest = hashlib.sha256()
-    for text_hash in report_hashes:
-        digest.update(f"report {text_hash}\n".encode())
-    for name, items in records.items():
-        digest.update(f"dataset {name} {len(items)}\n".encode())
-        for record in items:
-            digest.update(_canonical(record.model_dump(mode="json")))
-    for name, rows in tables.items():
-        digest.update(f"table {name} {len(rows)}\n".encode())
-        for row in rows:
-            digest.update(_canonical(row))
-    return digest.hexdigest()
+def dataset_records(session: Session, dataset: Dataset) -> tuple[int, Iterator[dict[str, Any]]]:
+    """The count and the public records of ``dataset`` as JSON values: ``all_records``, presented
+    and dumped a page at a time, so that beside the rows only one page of records is in memory."""
+    rows = queries.all_rows(session, dataset.resource)
+    size = queries.MAX_PAGE_SIZE
+    pages = (dataset.present(session, rows[start : start + size]) for start in range(0, len(rows), size))
+    return len(rows), (record.model_dump(mode="json") for page in pages for record in page)
 
 
-def _years(name: str, records: list[BaseModel]) -> Iterable[int]:
-    for record in records:
-        data = record.model_dump()
-        for key in ("period_start", "period_end", "year"):
-            if isinstance(data.get(key), int):
-                yield data[key]
-        if name == "five_year_goals" and data.get("plan") in PLAN_YEARS:
-            yield from PLAN_YEARS[data["plan"]]
+def _years(name: str, record: dict[str, Any]) -> Iterator[int]:
+    for key in ("period_start", "period_end", "year"):
+        if isinstance(record.get(key), int):
+            yield record[key]
+    if name == "five_year_goals" and record.get("plan") in PLAN_YEARS:
+        yield from PLAN_YEARS[record["plan"]]
 
 
 def compute_release(session: Session) -> Release:
-    """Read every dataset once and describe the release it makes up."""
+    """Read every dataset and every table and describe the release they make up: the definition
+    of the version. SHA-256 over the texts' hashes, every public record and every table row, as
+    canonical JSON lines, streamed: one dataset's rows or a few thousand table rows in memory at a time."""
     reports = queries.list_reports(session, options=queries.ListOptions(limit=queries.MAX_PAGE_SIZE)).rows
     if not reports:
         raise NotFound("release", SERIES)
-    records = {name: list(all_records(session, dataset)) for name, dataset in DATASETS.items()}
-    digest = data_digest((report.text_sha256 for report in reports), records, table_rows(session))
-    years = [year for name, items in records.items() for year in _years(name, items)] or [reports[0].year]
-    report = reports[0]
+    digest = hashlib.sha256()
+    for report in reports:
+        digest.update(f"report {report.text_sha256}\n".encode())
+    counts: dict[str, int] = {}
+    years: set[int] = set()
+    for name, dataset in DATASETS.items():
+        counts[name], records = dataset_records(session, dataset)
+        digest.update(f"dataset {name} {counts[name]}\n".encode())
+        for record in records:
+            digest.update(_canonical(record))
+            years.update(_years(name, record))
+    for name, count, rows in table_rows(session):
+        digest.update(f"table {name} {count}\n".encode())
+        for row in rows:
+            digest.update(_canonical(row))
+    years = years or {reports[0].year}
+    source = _source({name: getattr(reports[0], name) for name in SOURCE_COLUMNS})
+    return _release(digest.hexdigest(), counts, source, min(years), max(years))
+
+
+def _release(data_sha256: str, counts: dict[str, int], source: SourceDocument, temporal_start: int, temporal_end: int) -> Release:
     return Release(
-        version=f"{SERIES}+{digest[:12]}",
+        version=f"{SERIES}+{data_sha256[:12]}",
         series=SERIES,
-        data_sha256=digest,
-        counts={name: len(items) for name, items in records.items()},
-        source=SourceDocument(
-            id=report.id,
-            title_zh=report.title_zh,
-            title_en=report.title_en,
-            issuer_zh=report.issuer_zh,
-            issuer_en=report.issuer_en,
-            year=report.year,
-            language=report.language,
-            sha256=report.text_sha256,
-            char_count=report.char_count,
-        ),
+        data_sha256=data_sha256,
+        counts=counts,
+        source=source,
         licence=DATA_LICENCE,
         last_modified=RELEASED,
-        temporal_start=min(years),
-        temporal_end=max(years),
+        temporal_start=temporal_start,
+        temporal_end=temporal_end,
     )
+
+
+def _source(report: Mapping[str, Any]) -> SourceDocument:
+    """The source document from the ``SOURCE_COLUMNS`` of its row in ``reports``."""
+    return SourceDocument(**{name: report[name] for name in SOURCE_COLUMNS if name != "text_sha256"}, sha256=report["text_sha256"])
+
+
+def _schema_revision() -> Any:
+    return select(SCHEMA_VERSION.c.version_num).scalar_subquery()
+
+
+def store_release(session: Session) -> Release:
+    """Compute the release of the session's data and keep it as the database's one stored release,
+    in the session's transaction: the caller commits it together with the data it describes."""
+    release = compute_release(session)
+    discard_stored_release(session.connection())
+    values = release.model_dump(include={"version", "data_sha256", "counts", "temporal_start", "temporal_end"})
+    session.connection().execute(insert(STORED).values(**values, report_id=release.source.id, schema_revision=_schema_revision()))
+    return release
+
+
+def discard_stored_release(connection: Connection) -> None:
+    """Delete the stored release (a load does so first: the data it describes is about to change)."""
+    connection.execute(delete(STORED))
+
+
+def stored_release(session: Session) -> Release | None:
+    """The release stored with the data, read in one statement; None when no release was stored
+    at the database's schema revision."""
+    reports: Table = Report.__table__  # type: ignore[attr-defined]
+    statement = (
+        select(STORED, *(reports.c[name] for name in SOURCE_COLUMNS))
+        .join(reports, reports.c.id == STORED.c.report_id)
+        .where(STORED.c.schema_revision == _schema_revision())
+    )
+    row = session.connection().execute(statement).mappings().first()
+    if row is None:
+        return None
+    return _release(row["data_sha256"], dict(row["counts"]), _source(row), row["temporal_start"], row["temporal_end"])
 
 
 _releases: "weakref.WeakKeyDictionary[Engine, Release]" = weakref.WeakKeyDictionary()
@@ -182,13 +245,19 @@ _lock = threading.Lock()
 
 
 def current_release(session: Session) -> Release:
-    """The release of the session's database, computed on first use and cached per engine."""
+    """The release of the session's database, read on first use and cached per engine: the stored
+    one, or when none is stored for the schema revision, computed from every row (and a warning)."""
     engine: Any = session.get_bind()
     with _lock:
         cached = _releases.get(engine)
         if cached is None:
-            cached = _releases[engine] = compute_release(session)
+            cached = _releases[engine] = stored_release(session) or _computed_unstored(session)
         return cached
+
+
+def _computed_unstored(session: Session) -> Release:
+    logger.warning("no release stored at this schema revision: computing it from every row (a seed or `db upgrade` stores it)")
+    return compute_release(session)
 
 
 def forget(engine: Engine) -> None:

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
+from sqlmodel import Session
 
-from api import migrate
+from api import migrate, release
 from api.db import create_db_engine, is_sqlite
 from api.ingest.load import load_bundle
 from api.ingest.read import Bundle, read_bundle
@@ -111,8 +112,16 @@ def test_a_seed_killed_mid_transaction_leaves_the_previous_data_intact(
     _no_other_backend(url, engine)
 
     assert fingerprint(engine) == before
+    assert _release_matches_data(engine)
     assert load_bundle(engine, read_bundle(seed_copy)).changed > 300  # the next run loads the edit whole
     assert fingerprint(engine) != before
+    assert _release_matches_data(engine)
+
+
+def _release_matches_data(engine: Engine) -> bool:
+    """The release stored with the data is the one the data makes up."""
+    with Session(engine) as session:
+        return release.stored_release(session) == release.compute_release(session)
 
 
 def test_a_corrupt_file_refuses_the_whole_seed_and_changes_nothing(

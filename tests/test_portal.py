@@ -21,7 +21,7 @@ from rdflib.compare import isomorphic
 from sqlalchemy import Engine
 
 from api import migrate
-from api.catalog import SPDX
+from api.dcat import SPDX
 from api.datasets import DATASETS
 from api.db import create_db_engine, metadata
 from api.exports import release_folder

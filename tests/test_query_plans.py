@@ -7,6 +7,8 @@ rows of a large table have must use an index. A filter on a common value (``stat
 rightly a scan of the whole table, and so is any read of a table of a few pages (the reports, the
 indicators every report shares, and here the sections), so every filter, sort and facet is also
 checked within one report (``report=…``), the way lists are read when there are many reports.
+Over every report, a list's first page is read from an index in its default order, and its total
+is counted only up to ``queries.EXACT_TOTAL_LIMIT`` rows.
 """
 
 from collections.abc import Callable, Iterator
@@ -124,6 +126,25 @@ def test_a_sorted_page_of_one_report_uses_an_index(many_reports: Engine, resourc
 @pytest.mark.parametrize(("resource", "name"), FACETS, ids=[f"{r.name}.{n}" for r, n in FACETS])
 def test_facet_counts_of_one_report_use_an_index(many_reports: Engine, resource: Resource, name: str) -> None:
     assert_indexed(plans(many_reports, lambda session: queries.facet_counts(session, resource, [ONE_REPORT], name)), _table(resource))
+
+
+@pytest.mark.parametrize("resource", GROWING_RESOURCES, ids=[resource.name for resource in GROWING_RESOURCES])
+def test_the_first_page_over_every_report_is_read_from_the_default_order_index(many_reports: Engine, resource: Resource) -> None:
+    found = plans(many_reports, lambda session: queries.list_rows(session, resource, ListOptions(limit=50)))
+    assert any(f"Index Scan using ix_{_table(resource)}_default_order" in plan for plan in found), found
+
+
+def test_a_common_value_over_every_report_is_paged_from_the_default_order_index(many_reports: Engine) -> None:
+    common = ListOptions([Condition("status", "exact", "actual")], limit=50)
+    found = plans(many_reports, lambda session: queries.list_rows(session, queries.OBSERVATIONS, common))
+    assert any("Index Scan using ix_observations_default_order" in plan and "Sort" not in plan for plan in found), found
+
+
+def test_a_total_over_every_report_stops_counting_at_the_limit(many_reports: Engine) -> None:
+    statement = queries.filtered(queries.OBSERVATIONS, [Condition("status", "exact", "actual")])
+    (plan,) = plans(many_reports, lambda session: queries.count_up_to(session, statement, limit=1_000))
+    assert plan.index("Limit") < plan.index("Index Only Scan using ix_observations_status"), plan
+    assert "rows=1001 " in plan, plan
 
 
 def test_full_text_search_uses_the_gin_index(many_reports: Engine) -> None:

@@ -2,7 +2,8 @@
 
 The database is brought to exactly the bundle's rows for that report: new rows are
 inserted, changed rows updated, rows no longer in the seed deleted. A second run
-with the same seed changes nothing. Any error rolls the whole load back.
+with the same seed changes nothing. The same transaction stores the release the data
+makes up (``api.release.store_release``). Any error rolls the whole load back.
 """
 
 from collections.abc import Mapping
@@ -10,9 +11,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, delete, insert, select, update
+from sqlmodel import Session
 
 from api.ingest.read import Bundle, Row
 from api.models import TABLES_IN_LOAD_ORDER
+from api.release import discard_stored_release, store_release
 
 
 @dataclass
@@ -84,6 +87,7 @@ def load_bundle(engine: Engine, bundle: Bundle, *, dry_run: bool = False) -> Loa
     with engine.connect() as connection:
         transaction = connection.begin()
         try:
+            discard_stored_release(connection)  # before the deletes: it refers to a report
             plans = {}
             for table in tables:
                 existing = _existing(connection, table, bundle.report_id)
@@ -100,6 +104,9 @@ def load_bundle(engine: Engine, bundle: Bundle, *, dry_run: bool = False) -> Loa
                 for chunk_start in range(0, len(deletes), 500):
                     connection.execute(delete(table).where(table.c.id.in_(deletes[chunk_start : chunk_start + 500])))
                 result.tables[table.name].deleted = len(deletes)
+            if not dry_run:
+                with Session(bind=connection) as session:
+                    store_release(session)
         except BaseException:
             transaction.rollback()
             raise

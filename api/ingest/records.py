@@ -10,6 +10,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from api.ingest.keys import KEY_PATTERN
 from api.vocab import (
     Direction,
     GoalDimension,
@@ -25,7 +26,6 @@ from api.vocab import (
     Topic,
 )
 
-KEY_PATTERN = r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$"
 Key = Annotated[str, StringConstraints(strip_whitespace=True, pattern=KEY_PATTERN)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Quote = Annotated[str, StringConstraints(min_length=2)]

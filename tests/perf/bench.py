@@ -24,6 +24,7 @@ Results are printed and written to ``tests/perf/results/<time>.json`` and ``.md`
 import argparse
 import base64
 import http.client
+import itertools
 import json
 import os
 import platform
@@ -35,6 +36,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from tests.perf import servers, workload, wrk
 from tests.perf.servers import Server
@@ -118,33 +120,76 @@ def measure(
     return row
 
 
-def timed_start(name: str, env: dict[str, str], folder: Path) -> tuple[Server, float]:
-    """`python -m api serve`; seconds from process start to the first 200 of R-hot."""
+def timed_start(name: str, env: dict[str, str], folder: Path) -> tuple[Server, float, float]:
+    """`python -m api serve`; seconds from process start to the first 200 of R-hot, and the CPU
+    seconds the server used until then (less dependent on what else the machine runs)."""
     port = servers.free_port()
     started = time.perf_counter()
     server = servers.start(name, servers.api_serve_command(port), port=port, env=env, folder=folder)
     server.wait_until_ok(workload.HOT_LIST)
-    return server, time.perf_counter() - started
+    return server, time.perf_counter() - started, server.cpu_seconds()
 
 
 def startup_times(database_url: str, folder: Path) -> dict[str, Any]:
     env = OUR_ENV | {"DATABASE_URL": database_url}
-    server, first_run = timed_start("first-run", env, folder)
+    server, first_run, _ = timed_start("first-run", env, folder)
     server.stop()
-    cold = []
+    cold, cpu = [], []
     for attempt in range(3):
-        server, seconds = timed_start(f"cold-start-{attempt}", env, folder)
+        server, seconds, cpu_seconds = timed_start(f"cold-start-{attempt}", env, folder)
         server.stop()
         cold.append(seconds)
+        cpu.append(cpu_seconds)
     cold_start = statistics.median(cold)
     return {
         "first_run_s": first_run,
         "cold_start_s": cold_start,
         "cold_start_attempts_s": cold,
+        "cold_start_cpu_s": statistics.median(cpu),
         "seeding_s": first_run - cold_start,
         "notes": "first run: process start to the first 200 on an empty embedded database (migrate, seed, serve); "
-        "cold start: the same on the seeded database (median of 3); seeding: the difference",
+        "cold start: the same on the seeded database (median of 3; CPU: the server's user + system seconds until then); "
+        "seeding: the difference",
     }
+
+
+def first_answer_and_memory(database_url: str, folder: Path, *, requests: int = 1000) -> dict[str, Any]:
+    """On the seeded database: how long the first request takes once the server listens (it reads
+    the release), the RSS after it, and the RSS after ``requests`` requests of R-mix, one at a time."""
+    port = servers.free_port()
+    server = servers.start(
+        "memory", servers.api_serve_command(port), port=port, env=OUR_ENV | {"DATABASE_URL": database_url}, folder=folder
+    )
+    try:
+        server.wait_until_listening()
+        started = time.perf_counter()
+        workload.get_json(server.base_url, workload.HOT_LIST)
+        first_request_s = time.perf_counter() - started
+        rss_started = server.rss_mb()
+        mix = workload.mixed_requests(server.base_url)
+        for request in itertools.islice(itertools.cycle(mix), requests):
+            send(server, request)
+        return {
+            "first_request_s": first_request_s,
+            "rss_after_start_mb": rss_started,
+            "rss_after_mix_mb": server.rss_mb(),
+            "mixed_requests": requests,
+            "notes": f"first request: {workload.HOT_LIST} once the server listens; RSS after it, and after {requests} "
+            "R-mix requests sent one at a time (with the requests that build the mix)",
+        }
+    finally:
+        server.stop()
+
+
+def send(server: Server, request: Request) -> int:
+    connection = http.client.HTTPConnection(servers.HOST, server.port, timeout=60)
+    try:
+        connection.request(request.method, quote(request.path, safe="/?&=%:,-_.~+*()!$'@;"), body=request.body or None)
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
 
 
 def record_response(server: Server, path: str, target: Path) -> Path:
@@ -275,7 +320,9 @@ def run(args: argparse.Namespace) -> Report:
         },
     )
     print(f"working folder {folder}; load average {report.machine['load_average_before']}", flush=True)
-    if not args.scale_only:
+    if args.startup_only:
+        startup(folder, report)
+    elif not args.scale_only:
         throughput(args, folder, report)
     if args.scales:
         from tests.perf.scale_runs import scale_rows
@@ -284,6 +331,19 @@ def run(args: argparse.Namespace) -> Report:
     report.machine["load_average_after"] = load_average()
     report.targets = targets(report)
     return report
+
+
+def startup(folder: Path, report: Report) -> None:
+    """Startup only: first run, cold starts, the first request and the memory of one process."""
+    database_url = f"sqlite:///{folder / 'api.sqlite3'}"
+    report.startup = startup_times(database_url, folder) | {"memory": first_answer_and_memory(database_url, folder)}
+    times, memory = report.startup, report.startup["memory"]
+    print(
+        f"  first run {times['first_run_s']:.2f} s, cold start {times['cold_start_s']:.2f} s {times['cold_start_attempts_s']} "
+        f"(CPU {times['cold_start_cpu_s']:.2f} s), first request {memory['first_request_s'] * 1000:.0f} ms, "
+        f"RSS {memory['rss_after_start_mb']:.0f} MB after it, {memory['rss_after_mix_mb']:.0f} MB after {memory['mixed_requests']} R-mix",
+        flush=True,
+    )
 
 
 def throughput(args: argparse.Namespace, folder: Path, report: Report) -> None:
@@ -384,6 +444,9 @@ def targets(report: Report) -> list[dict[str, Any]]:
             target("G / D", _row(report, "G").ratio_to_d, 2, True),
             target("G-600 / L", _row(report, "G-600").ratio_to_l, 0.01, True),
             target("RSS after R-mix, MB", _row(report, "R-mix").rss_mb, 150, False),
+        ]
+    if report.startup:
+        found += [
             target("cold start, s", report.startup["cold_start_s"], 1.5, False),
             target("first-run seeding, s", report.startup["seeding_s"], 3, False),
         ]
@@ -422,8 +485,15 @@ def markdown(report: Report) -> str:
         lines += [
             "",
             f"Startup: first run {startup['first_run_s']:.2f} s, cold start {startup['cold_start_s']:.2f} s "
-            f"(attempts {', '.join(f'{s:.2f}' for s in startup['cold_start_attempts_s'])}), "
+            f"(attempts {', '.join(f'{s:.2f}' for s in startup['cold_start_attempts_s'])}; CPU {startup['cold_start_cpu_s']:.2f} s), "
             f"seeding {startup['seeding_s']:.2f} s. {startup['notes']}.",
+            "",
+        ]
+    memory = startup.get("memory")
+    if memory:
+        lines += [
+            f"First request {memory['first_request_s'] * 1000:.0f} ms; RSS {memory['rss_after_start_mb']:.0f} MB after it, "
+            f"{memory['rss_after_mix_mb']:.0f} MB after {memory['mixed_requests']} R-mix requests ({memory['notes']}).",
             "",
         ]
     if report.scale:
@@ -455,6 +525,9 @@ def main() -> None:
     )
     parser.add_argument("--scale-seconds", type=float, default=3, help="duration of each scale latency run (one connection)")
     parser.add_argument("--scale-only", action="store_true", help="only the scale runs (with --scales), not the throughput scenarios")
+    parser.add_argument(
+        "--startup-only", action="store_true", help="only startup: first run, cold starts, first request and RSS (then --scales)"
+    )
     args = parser.parse_args()
     report = run(args)
     RESULTS.mkdir(exist_ok=True)

@@ -75,6 +75,19 @@ class Server:
             time.sleep(0.01)
         raise TimeoutError(f"{self.name} did not answer {path} with 200 within {timeout_s} s; see {self.log}")
 
+    def wait_until_listening(self, timeout_s: float = 120.0) -> float:
+        """Seconds from now until the server accepts connections (polling every 10 ms)."""
+        started = time.perf_counter()
+        while time.perf_counter() - started < timeout_s:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited with {self.process.returncode}; see {self.log}")
+            try:
+                socket.create_connection((HOST, self.port), timeout=1).close()
+                return time.perf_counter() - started
+            except OSError:
+                time.sleep(0.01)
+        raise TimeoutError(f"{self.name} did not listen on {self.port} within {timeout_s} s; see {self.log}")
+
     def cpu_seconds(self) -> float:
         fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
