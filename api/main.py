@@ -92,7 +92,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
 
 def _worker_threads(count: int) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
-    """Size the thread pool that database work runs in (``Settings.worker_threads``).
+    """Size the thread pool that PostgreSQL work runs in (``Settings.worker_threads``).
 
     AnyIO's default of 40 threads on two cores starved the event loop: under 256 connections,
     requests waited more than 10 s before the app read them, while 8 threads answered every one."""

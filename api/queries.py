@@ -16,7 +16,6 @@ from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from sqlalchemy import Column, ColumnElement, Integer, MetaData, Table, Text, and_, case, cast, false, func, literal_column, or_
-from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 from sqlmodel import Session, SQLModel, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -506,6 +505,8 @@ def validate_search_query(q: str) -> None:
 
 def _tsvector() -> ColumnElement[Any]:
     """PostgreSQL's stored tsvector of the tokens (made by the migrations; not a model column)."""
+    from sqlalchemy.dialects.postgresql import TSVECTOR  # only PostgreSQL searches this way; SQLite serving never loads the dialect
+
     return literal_column("search_documents.tokens_tsv", type_=TSVECTOR)
 
 
@@ -514,6 +515,8 @@ def _text_match(q: str, dialect: str) -> ColumnElement[bool]:
     if dialect == "sqlite":
         rowids = select(_FTS.c.rowid).where(literal_column("search_fts").op("MATCH")(search.fts5_query(terms)))
         return _DOCUMENT_ROWID.in_(rowids)
+    from sqlalchemy.dialects.postgresql import TSQUERY
+
     return _tsvector().op("@@")(cast(search.tsquery(terms), TSQUERY))
 
 

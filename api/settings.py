@@ -33,8 +33,8 @@ class Settings(BaseSettings):
         default=8,
         ge=1,
         description=(
-            "Threads per process that run database work (and PostgreSQL connections pooled for them). Few on purpose: "
-            "the work holds the GIL, and each thread more takes turns from the event loop that reads requests."
+            "Threads per process that run PostgreSQL work (and connections pooled for them; SQLite's work runs on the "
+            "event loop). Few on purpose: the work holds the GIL, and each thread more takes turns from the event loop."
         ),
     )
     max_page_size: int = 500
@@ -42,7 +42,7 @@ class Settings(BaseSettings):
     cache_max_age: int = Field(default=300, description="Cache-Control max-age of GET responses, in seconds.")
     max_body_bytes: int = Field(default=65536, description="Largest request body read; a bigger one is a 413 problem.")
     response_cache_bytes: int = Field(
-        default=64 * 1024 * 1024,
+        default=32 * 1024 * 1024,
         description="Memory per process for responses replayed until the release changes (api.response_cache); 0 turns it off.",
     )
     record_json_bytes: int = Field(

@@ -66,7 +66,8 @@ def test_256_connections_are_all_answered_without_a_stall(engine: Engine, tmp_pa
 
 
 def test_database_work_runs_in_as_many_threads_as_worker_threads_says(engine: Engine) -> None:
-    """AnyIO's default pool is 40 threads; here it is ``Settings.worker_threads`` once the app starts."""
+    """AnyIO's default pool is 40 threads; here it is ``Settings.worker_threads`` once the app starts
+    (PostgreSQL's work runs in it; the pool serves other blocking calls on SQLite too)."""
     app = create_app(Settings(database_url=str(engine.url), rate_limit_enabled=False, worker_threads=3), engine=engine)
     with TestClient(app) as client:
         assert client.get(DATA_PATH).status_code == 200

@@ -50,6 +50,11 @@ def _seed(url: str, seed: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-m", "api", "seed"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
 
+# Other clients of the test database: not this connection, and not PostgreSQL's own workers (an
+# autovacuum worker on the database after a load is listed with it, and comes back when ended).
+CLIENT_BACKENDS = "from pg_stat_activity where datname = :db and pid <> pg_backend_pid() and backend_type = 'client backend'"
+
+
 def _writing(url: str, engine: Engine) -> Callable[[], bool]:
     """Whether a load is inside its transaction and has written: SQLite's rollback journal exists;
     PostgreSQL has a backend on this database that holds a transaction id."""
@@ -60,7 +65,7 @@ def _writing(url: str, engine: Engine) -> Callable[[], bool]:
 
     def has_write_transaction() -> bool:
         with engine.connect() as connection:
-            query = "select count(*) from pg_stat_activity where datname = :db and backend_xid is not null and pid <> pg_backend_pid()"
+            query = f"select count(*) {CLIENT_BACKENDS} and backend_xid is not null"
             return bool(connection.execute(text(query), {"db": database}).scalar())
 
     return has_write_transaction
@@ -85,15 +90,14 @@ def _no_other_backend(url: str, engine: Engine) -> None:
     ``pg_terminate_backend``, which rolls its transaction back the same way."""
     if is_sqlite(url):
         return
-    others = "from pg_stat_activity where datname = :db and pid <> pg_backend_pid()"
     database = {"db": make_url(url).database}
     started, terminated = time.monotonic(), False
     with engine.connect() as connection:
-        while connection.execute(text(f"select count(*) {others}"), database).scalar():
+        while connection.execute(text(f"select count(*) {CLIENT_BACKENDS}"), database).scalar():
             waited = time.monotonic() - started
             assert waited < 20, "the killed load's backend is still there"
             if waited > 10 and not terminated:
-                connection.execute(text(f"select pg_terminate_backend(pid) {others}"), database)
+                connection.execute(text(f"select pg_terminate_backend(pid) {CLIENT_BACKENDS}"), database)
                 terminated = True
             time.sleep(0.05)
 
