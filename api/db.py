@@ -1,8 +1,10 @@
-"""Engines, sessions, and the database roles they connect as.
+"""Engines, how work reaches them, and the database roles they connect as.
 
 The API serves from a read-only connection: SQLite is opened with ``mode=ro``; on PostgreSQL
 every transaction is read-only by default and production connects as a role that may only
-SELECT (``create_roles``). Migrations and seeding use a separate read-write engine.
+SELECT (``create_roles``). Migrations and seeding use a separate read-write engine. Every unit of
+work while serving goes through ``run_database_work``: its session, its thread (or none), its
+bounds, and the one mapping of an outage to a 503. PostgreSQL's engine is in ``api.postgres``.
 """
 
 import asyncio
