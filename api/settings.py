@@ -42,7 +42,7 @@ class Settings(BaseSettings):
     cache_max_age: int = Field(default=300, description="Cache-Control max-age of GET responses, in seconds.")
     max_body_bytes: int = Field(default=65536, description="Largest request body read; a bigger one is a 413 problem.")
     response_cache_bytes: int = Field(
-        default=32 * 1024 * 1024,
+        default=16 * 1024 * 1024,
         description="Memory per process for responses replayed until the release changes (api.response_cache); 0 turns it off.",
     )
     record_json_bytes: int = Field(

@@ -182,7 +182,7 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=16, help="soak: requests in flight")
     parser.add_argument(
         "--response-cache-bytes", type=int, default=None,
-        help="per worker (default: the product's 32 MiB for load; 4 MiB for soak, so that warm-up fills it and later growth means a leak)",
+        help="per worker (default: the product's 16 MiB for load; 4 MiB for soak, so that warm-up fills it and later growth means a leak)",
     )  # fmt: skip
     arguments = parser.parse_args()
     if arguments.response_cache_bytes is None:
