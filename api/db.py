@@ -131,7 +131,7 @@ def retry_after_s(statement_timeout_ms: int) -> int:
 def outages_as_unavailable() -> Iterator[None]:
     """Turns a database that cannot be reached, stops answering, cuts a statement or has no free
     connection into :class:`~api.errors.ServiceUnavailable`, the one error every transport answers
-    with a 503 (REST: ``api.rest.common.in_session``; GraphQL: ``api.graphql.loaders.in_thread``).
+    with a 503 (REST: ``api.rest.common.in_session``; GraphQL's resolvers and loaders call it directly).
     Other database errors pass through unchanged: they are bugs, not outages."""
     try:
         yield
@@ -148,7 +148,7 @@ async def run_database_work(engine: Engine, work: Callable[[Session], T]) -> T:
     on the event loop.
 
     The one way both transports reach the database (REST: ``api.rest.common.in_session``; GraphQL:
-    ``api.graphql.loaders.in_thread``): an outage becomes ServiceUnavailable, and while the
+    GraphQL's resolvers and loaders): an outage becomes ServiceUnavailable, and while the
     database is known to be down (``api.breaker``) work fails at once instead of waiting on it.
 
     PostgreSQL's work waits on the network, so it runs in threads while the event loop answers

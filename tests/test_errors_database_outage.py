@@ -94,7 +94,7 @@ def test_graphql_that_needs_no_database_is_answered_during_an_outage(unreachable
 
 
 def test_a_nested_graphql_read_reports_the_outage_too(unreachable: TestClient) -> None:
-    """Nested fields read through the request's DataLoaders, which run in_thread like the root fields."""
+    """Nested fields read through the request's DataLoaders, which reach the database through run_database_work like the root fields."""
 
     async def load_a_section() -> object:
         return await build_loaders(unreachable.app.state.engine).sections.load("part-1")  # type: ignore[attr-defined]

@@ -20,11 +20,6 @@ from api.db import run_database_work
 T = TypeVar("T")
 
 
-async def in_thread(engine: Engine, work: Callable[[Session], T]) -> T:
-    """Run ``work`` in a worker thread with its own session (``api.db.run_database_work``)."""
-    return await run_database_work(engine, work)
-
-
 def _by_id_loader(engine: Engine, model: type[Any], present: Callable[[Any], Any]) -> DataLoader[str, Any]:
     """Public records by id; each record is presented once per request, in the worker thread."""
 
@@ -32,7 +27,7 @@ def _by_id_loader(engine: Engine, model: type[Any], present: Callable[[Any], Any
         return {key: present(row) for key, row in queries.rows_by_ids(session, model, keys).items()}
 
     async def load(keys: Sequence[str]) -> list[Any]:
-        found = await in_thread(engine, lambda session: fetch(session, keys))
+        found = await run_database_work(engine, lambda session: fetch(session, keys))
         return [found.get(key) for key in keys]
 
     return DataLoader(load_fn=load)
@@ -40,7 +35,7 @@ def _by_id_loader(engine: Engine, model: type[Any], present: Callable[[Any], Any
 
 def _grouped_loader(engine: Engine, fetch: Callable[[Session, Sequence[str]], dict[str, list[Any]]]) -> DataLoader[str, list[Any]]:
     async def load(keys: Sequence[str]) -> list[list[Any]]:
-        grouped = await in_thread(engine, lambda session: fetch(session, keys))
+        grouped = await run_database_work(engine, lambda session: fetch(session, keys))
         return [grouped.get(key, []) for key in keys]
 
     return DataLoader(load_fn=load)

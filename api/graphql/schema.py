@@ -14,12 +14,12 @@ from strawberry.types import ExecutionContext, Info
 
 from api import queries, schemas
 from api.datasets import DATASETS, search_results
-from api.db import retry_after_s
+from api.db import retry_after_s, run_database_work
 from api.errors import ApiError, InvalidQuery, ServiceUnavailable
 from api.graphql import types
 from api.graphql.inputs import conditions_from_where, sort_field_enum, sort_keys, where_input
 from api.graphql.limits import CACHE_SIZE, MAX_FIRST, limit_extensions
-from api.graphql.loaders import build_loaders, in_thread
+from api.graphql.loaders import build_loaders
 from api.graphql.router import GraphQLEndpoint
 from api.queries import ListOptions, PageResult, Resource
 from api.vocab import label
@@ -96,7 +96,7 @@ async def _connection(
         page = queries.list_rows(session, resource, options)
         return page, [convert(row) for row in page.rows], [queries.row_cursor(resource, options, row) for row in page.rows], counts
 
-    page, nodes, cursors, counts = await in_thread(info.context["engine"], work)
+    page, nodes, cursors, counts = await run_database_work(info.context["engine"], work)
     edges = [Edge(cursor=cursor, node=node) for cursor, node in zip(cursors, nodes, strict=True)]
     return Connection(
         total_count=page.total,
@@ -116,7 +116,7 @@ def _facet_value(facet: queries.FacetValue) -> FacetValue:
 
 async def _one(info: Info, fetch: Callable[[Session], Any], convert: Callable[[Any], Any]) -> Any:
     try:
-        return await in_thread(info.context["engine"], lambda session: convert(fetch(session)))
+        return await run_database_work(info.context["engine"], lambda session: convert(fetch(session)))
     except queries.NotFound:
         return None
 
@@ -246,7 +246,7 @@ class Query:
             hits, total = queries.search_documents(session, q=q, kinds=kinds or (), report=report, limit=limit)
             return search_results(q, hits, total, str(info.context["request"].base_url) + "v1/")
 
-        return types.as_type(types.SearchResults, await in_thread(info.context["engine"], work))
+        return types.as_type(types.SearchResults, await run_database_work(info.context["engine"], work))
 
 
 def _should_mask(error: GraphQLError) -> bool:

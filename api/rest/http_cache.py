@@ -12,12 +12,11 @@ from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import release
+from api.db import run_database_work
 
 UNCACHED_PREFIXES = ("/health", "/docs", "/redoc", "/static")
 VARY = "Accept, Accept-Language"
@@ -73,12 +72,8 @@ class HttpCacheMiddleware:
         if known is not None:
             return known
 
-        def compute() -> release.Release:
-            with Session(self.engine) as session:
-                return release.current_release(session)
-
         try:
-            return await run_in_threadpool(compute)
+            return await run_database_work(self.engine, release.current_release)
         except Exception:  # noqa: BLE001 - no release (empty or unreachable database): serve uncached, the handler reports the problem
             return None
 
