@@ -86,10 +86,13 @@ class TcpProxy:
             client_writer.transport.abort()
             return
         self.writers.add(upstream_writer)
-        await asyncio.gather(
-            self._pump(client_reader, upstream_writer, delayed=False),
-            self._pump(upstream_reader, client_writer, delayed=True),
-        )
+        try:
+            await asyncio.gather(
+                self._pump(client_reader, upstream_writer, delayed=False),
+                self._pump(upstream_reader, client_writer, delayed=True),
+            )
+        except asyncio.CancelledError:
+            pass  # the proxy is shutting down; asyncio would log a cancelled connection callback as an error
 
     async def _pump(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, *, delayed: bool) -> None:
         try:
