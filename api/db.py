@@ -43,6 +43,7 @@ metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 CONNECT_TIMEOUT_S = 2  # libpq's (and psycopg's) smallest connect_timeout
 REPLY_MARGIN_S = 0.5  # a live server answers (or cancels by statement_timeout) before the client gives up
+PING_REPLY_S = 1.0  # a pre-ping waits on no lock and no work: a live server answers it in milliseconds
 SQLITE_BUSY_TIMEOUT_S = 15
 SQLITE_PROGRESS_STEPS = 10_000  # virtual-machine steps between checks of a statement's deadline (~0.1 ms)
 

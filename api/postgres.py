@@ -6,7 +6,7 @@ import psycopg
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import ExceptionContext
 
-from api.db import CONNECT_TIMEOUT_S, REPLY_MARGIN_S
+from api.db import CONNECT_TIMEOUT_S, PING_REPLY_S, REPLY_MARGIN_S
 
 
 def postgres_engine(url: str, *, statement_timeout_ms: int, read_only: bool, pool_size: int) -> Engine:
@@ -18,7 +18,8 @@ def postgres_engine(url: str, *, statement_timeout_ms: int, read_only: bool, poo
     - a server or network that stops answering: no reply within statement_timeout + a margin closes
       the connection on the client side (``RepliesWithin``); TCP keepalives cannot see this when
       the peer's kernel still acknowledges, as a hung server's does;
-    - a pooled connection that died while idle: ``pool_pre_ping``;
+    - a pooled connection that died while idle: ``pool_pre_ping``; a pre-ping gets no reply within
+      ``PING_REPLY_S`` (1 s) from a hung server, so most requests meet a hang in 1 s, not 2.5;
     - all connections busy: ``pool_timeout``.
     """
     options = f"-c statement_timeout={statement_timeout_ms}"
@@ -39,7 +40,16 @@ def postgres_engine(url: str, *, statement_timeout_ms: int, read_only: bool, poo
         connection.reply_timeout = reply_timeout
         return connection
 
+    def idle(dbapi_connection: RepliesWithin | None, _record: Any) -> None:
+        if dbapi_connection is not None:  # None: it was invalidated
+            dbapi_connection.reply_timeout = PING_REPLY_S
+
+    def in_use(dbapi_connection: RepliesWithin, _record: Any, _proxy: Any) -> None:
+        dbapi_connection.reply_timeout = reply_timeout
+
     event.listen(engine, "do_connect", connect)
+    event.listen(engine, "checkin", idle)  # the next round trip of an idle connection is its pre-ping
+    event.listen(engine, "checkout", in_use)  # after the pre-ping
     event.listen(engine, "handle_error", _no_reconnect_after_silence)
     return engine
 

@@ -160,7 +160,7 @@ def test_with_the_database_hung_many_waiting_requests_all_get_503_within_3_s(
     proxied_client: TestClient, proxy: TcpProxy, record_property: Callable[[str, object], None]
 ) -> None:
     """More requests than worker threads: without the breaker the last would wait for every earlier
-    one's reply bound in turn (48 requests, 8 threads, 2.5 s each: 15 s)."""
+    one's reply or connect bound in turn (48 requests, 8 threads, 1 to 2 s each: up to 12 s)."""
     proxy.hang()
     with ThreadPoolExecutor(max_workers=CONCURRENT_REQUESTS) as pool:
         timed = list(pool.map(lambda _: _timed(lambda: proxied_client.get(DATA_PATH)), range(CONCURRENT_REQUESTS)))
@@ -171,6 +171,22 @@ def test_with_the_database_hung_many_waiting_requests_all_get_503_within_3_s(
     assert slowest < DEADLINE_503_S
     proxy.restore()
     _assert_recovers(proxied_client, record_property)
+
+
+def test_a_pooled_connection_meets_a_hung_database_in_its_1_s_pre_ping_not_the_2_5_s_statement_bound(
+    proxy: TcpProxy, seeded_postgres_url: str
+) -> None:
+    engine = create_db_engine(_through(proxy, seeded_postgres_url))
+    with engine.connect() as connection:
+        assert connection.connection.dbapi_connection.reply_timeout == 2.5  # type: ignore[union-attr]
+    proxy.hang()
+    with pytest.raises(OperationalError, match=r"no reply from the database within 1\.0 s"), engine.connect():
+        pass
+    proxy.restore()
+    with engine.connect() as connection:
+        assert connection.execute(text("select 1")).scalar() == 1
+        assert connection.connection.dbapi_connection.reply_timeout == 2.5  # type: ignore[union-attr]
+    engine.dispose()
 
 
 def test_a_slow_statement_is_cut_by_the_statement_timeout(proxied_client: TestClient, seeded_postgres_url: str) -> None:
