@@ -482,7 +482,7 @@ def count_up_to(session: Session, statement: SelectOfScalar[Any], limit: int | N
     one report (a few thousand rows at most) is always counted exactly."""
     limit = EXACT_TOTAL_LIMIT if limit is None else limit
     rows = statement.with_only_columns(literal_column("1"), maintain_column_froms=True).limit(limit + 1)
-    counted = session.exec(select(func.count()).select_from(rows.subquery())).one()
+    counted = session.connection().execute(select(func.count()).select_from(rows.subquery())).scalar_one()
     return Total(min(counted, limit), counted <= limit)
 
 
@@ -545,7 +545,7 @@ def search_documents(
         statement = statement.where(document.kind.in_(list(kinds)))
     if report is not None:
         statement = statement.where(document.report_id == report)
-    rows = session.exec(statement)
+    rows = session.connection().execute(statement)
     ranked = ((-search.relevance(f"{row.title_zh} {row.title_en}", row.tokens, terms), row.kind, row.record_id, row.id) for row in rows)
     matches = itertools.count()  # zip draws one number per match, and none after the last: the best are kept, not all
     best = heapq.nsmallest(limit, (key for key, _ in zip(ranked, matches, strict=False)))
@@ -581,7 +581,7 @@ def facet_counts(
         matching = filtered(resource, (), q, dialect=_dialect(session)).with_only_columns(resource.model.id)  # type: ignore[attr-defined]
         statement = statement.where(resource.model.id.in_(matching))  # type: ignore[attr-defined]
     statement = statement.group_by(column).order_by(func.count().desc(), column)
-    return [FacetValue(value, int(count)) for value, count in session.exec(statement)]
+    return [FacetValue(value, int(count)) for value, count in session.connection().execute(statement)]
 
 
 def facetable_fields(resource: Resource) -> list[str]:
@@ -630,7 +630,7 @@ def plain_rows(session: Session, statement: SelectOfScalar[Any]) -> list[Any]:
 
     Nothing here writes a row back, and building and tracking an ORM object per row cost about
     as much as the query itself on a 50-row page."""
-    return list(session.connection().execute(statement))
+    return list(session.connection().execute(statement).all())
 
 
 def _first(rows: list[Any]) -> Any:
