@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 import uvicorn
-from sqlalchemy import Engine
+from sqlalchemy import Engine, make_url
 
 from api import migrate
 from api.db import create_db_engine, create_roles, is_sqlite
@@ -31,6 +31,20 @@ OPENAPI_DIR = Path(__file__).resolve().parent.parent / "openapi"
 @app.callback()
 def main() -> None:
     """Every command reads DATABASE_URL (default: an SQLite file in the user data folder)."""
+
+
+def run() -> None:
+    """The entry point of ``python -m api`` and ``cixi-api``: a database that cannot be reached or
+    used is one line on stderr and exit code 1, not a traceback."""
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        app()
+    except DBAPIError as error:
+        cause = " ".join(str(error.orig).split())
+        url = make_url(get_settings().writer_database_url).render_as_string(hide_password=True)
+        typer.echo(f"error: database {url}: {cause}", err=True)
+        raise SystemExit(1) from None
 
 
 def _read_or_exit() -> "Bundle":
@@ -162,11 +176,21 @@ def seed(
     engine = create_db_engine(get_settings().writer_database_url)
     if dry_run and not _has_schema(engine):
         return
+    if not dry_run:
+        _refuse_unless_migrated(engine)
     from api.ingest.load import load_bundle
 
     result = load_bundle(engine, bundle, dry_run=dry_run)
     typer.echo(result.summary())
     typer.echo(f"{'would change' if dry_run else 'changed'} {result.changed} rows")
+
+
+def _refuse_unless_migrated(engine: Engine) -> None:
+    current, head = migrate.current_revision(engine), migrate.head_revision()
+    if current != head:
+        state = "has no schema" if current is None else f"is at revision {current}, not {head}"
+        typer.echo(f"the database {state}: run `python -m api db upgrade` first; nothing was loaded.", err=True)
+        raise typer.Exit(1)
 
 
 def _has_schema(engine: object) -> bool:
