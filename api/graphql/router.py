@@ -4,6 +4,8 @@ RFC 9457 problem, as REST's are, instead of strawberry's plain-text answer."""
 
 from typing import Any
 
+import orjson
+
 from cross_web import AsyncHTTPRequestAdapter, HTTPException  # strawberry's own request adapter and refusal
 from fastapi import Request, WebSocket
 from fastapi.responses import Response
@@ -18,6 +20,11 @@ BATCHING_NOT_SUPPORTED = "batching is not supported: send one operation per requ
 
 
 class GraphQLEndpoint(OfflineGraphQLRouter):
+    def encode_json(self, data: object) -> bytes:
+        """orjson, as REST's records (``api.record_json``): the standard library's encoder was
+        4 % of an uncached 50-row query."""
+        return orjson.dumps(data)
+
     async def run(self, request: Request | WebSocket, context: Any = UNSET, root_value: Any = UNSET) -> Response | WebSocket:
         try:
             return await super().run(request, context, root_value)
