@@ -592,16 +592,18 @@ def list_rows(session: Session, resource: Resource, options: ListOptions) -> Pag
     """One keyset page of ``resource`` rows: filtered, in a stable order, with the total
     (exact up to ``EXACT_TOTAL_LIMIT``)."""
     limit = clamp_limit(options.limit)
-    statement = filtered(resource, options.conditions, options.q, dialect=_dialect(session))
-    total = count_up_to(session, statement)
+    matching = filtered(resource, options.conditions, options.q, dialect=_dialect(session))
     keys = _sort_keys(resource, options.sort)
     components = _order_components(resource, keys)
+    statement = matching
     if options.cursor:
         statement = statement.where(_after_cursor(components, decode_cursor(options.cursor, _sort_kinds(resource, keys))))
     statement = statement.order_by(*(c.desc() if d else c.asc() for c, d in components)).limit(limit + 1)
     rows = plain_rows(session, statement)
     has_more = len(rows) > limit
     rows = rows[:limit]
+    # A first page that holds every match is its own total: no second statement to count them.
+    total = count_up_to(session, matching) if options.cursor or has_more else Total(len(rows), exact=True)
     next_cursor = encode_cursor(_cursor_values(rows[-1], keys)) if has_more and rows else None
     return PageResult(rows=rows, total=total.count, limit=limit, next_cursor=next_cursor, total_exact=total.exact)
 

@@ -128,3 +128,19 @@ def test_unknown_ids_are_a_404_problem(client: TestClient, path: str, detail: st
 def test_a_list_page_runs_at_most_two_statements(client: TestClient, count_statements) -> None:  # type: ignore[no-untyped-def]
     client.get("/v1/observations", params={"limit": 50, "value__gte": 1})
     assert count_statements.count <= 2
+
+
+def test_a_first_page_that_holds_every_match_is_one_statement_and_its_own_total(client: TestClient, count_statements) -> None:  # type: ignore[no-untyped-def]
+    every = client.get("/v1/observations", params={"limit": 500, "indicator_id": "gdp"}).json()
+    assert count_statements.count == 1
+    assert every["total"] == len(every["items"]) > 1 and every["total_exact"] is True
+
+
+def test_the_total_counts_every_match_on_a_page_that_is_not_the_only_one(client: TestClient, count_statements) -> None:  # type: ignore[no-untyped-def]
+    every = client.get("/v1/observations", params={"limit": 500, "indicator_id": "gdp"}).json()
+    first = client.get("/v1/observations", params={"limit": 1, "indicator_id": "gdp"}).json()
+    count_statements.statements.clear()
+    last = client.get("/v1/observations", params={"limit": 500, "indicator_id": "gdp", "cursor": first["next_cursor"]}).json()
+    assert count_statements.count == 2
+    assert first["total"] == last["total"] == every["total"]
+    assert len(last["items"]) == every["total"] - 1
