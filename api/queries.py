@@ -15,7 +15,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
-from sqlalchemy import Column, ColumnElement, Integer, MetaData, Table, Text, and_, case, cast, false, func, literal_column, or_
+from sqlalchemy import Column, ColumnElement, Integer, MetaData, Result, Table, Text, and_, case, cast, false, func, literal_column, or_
+from sqlalchemy.sql import Executable
 from sqlmodel import Session, SQLModel, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -482,7 +483,7 @@ def count_up_to(session: Session, statement: SelectOfScalar[Any], limit: int | N
     one report (a few thousand rows at most) is always counted exactly."""
     limit = EXACT_TOTAL_LIMIT if limit is None else limit
     rows = statement.with_only_columns(literal_column("1"), maintain_column_froms=True).limit(limit + 1)
-    counted = session.connection().execute(select(func.count()).select_from(rows.subquery())).scalar_one()
+    counted = run_read(session, select(func.count()).select_from(rows.subquery())).scalar_one()
     return Total(min(counted, limit), counted <= limit)
 
 
@@ -545,7 +546,7 @@ def search_documents(
         statement = statement.where(document.kind.in_(list(kinds)))
     if report is not None:
         statement = statement.where(document.report_id == report)
-    rows = session.connection().execute(statement)
+    rows = run_read(session, statement)
     ranked = ((-search.relevance(f"{row.title_zh} {row.title_en}", row.tokens, terms), row.kind, row.record_id, row.id) for row in rows)
     matches = itertools.count()  # zip draws one number per match, and none after the last: the best are kept, not all
     best = heapq.nsmallest(limit, (key for key, _ in zip(ranked, matches, strict=False)))
@@ -581,7 +582,7 @@ def facet_counts(
         matching = filtered(resource, (), q, dialect=_dialect(session)).with_only_columns(resource.model.id)  # type: ignore[attr-defined]
         statement = statement.where(resource.model.id.in_(matching))  # type: ignore[attr-defined]
     statement = statement.group_by(column).order_by(func.count().desc(), column)
-    return [FacetValue(value, int(count)) for value, count in session.connection().execute(statement)]
+    return [FacetValue(value, int(count)) for value, count in run_read(session, statement)]
 
 
 def facetable_fields(resource: Resource) -> list[str]:
@@ -627,12 +628,20 @@ def _cursor_values(row: Any, keys: list[SortKey]) -> list[Any]:
     return values
 
 
+def run_read(session: Session, statement: Executable) -> Result[Any]:
+    """Run a read as a Core statement on the session's connection, in its transaction.
+
+    The ORM path (``session.exec``) builds an ORM compile state even for statements that select
+    plain columns (with fetchall for lists: R-mix, 6,524 distinct reads, 414 -> 516 req/s)."""
+    return session.connection().execute(statement)
+
+
 def plain_rows(session: Session, statement: SelectOfScalar[Any]) -> list[Any]:
     """The rows of a ``select(Model)`` as plain rows (``row.id``, ``row.quote`` …), not ORM objects.
 
     Nothing here writes a row back, and building and tracking an ORM object per row cost about
     as much as the query itself on a 50-row page."""
-    return list(session.connection().execute(statement).all())
+    return list(run_read(session, statement).all())
 
 
 def _first(rows: list[Any]) -> Any:

@@ -11,6 +11,7 @@ It runs its own asyncio loop in a daemon thread; the methods are called from the
 """
 
 import asyncio
+import contextlib
 import threading
 from collections.abc import Coroutine
 from typing import Any
@@ -86,13 +87,12 @@ class TcpProxy:
             client_writer.transport.abort()
             return
         self.writers.add(upstream_writer)
-        try:
+        # Cancelled when the proxy shuts down: asyncio would log a cancelled connection callback as an error.
+        with contextlib.suppress(asyncio.CancelledError):
             await asyncio.gather(
                 self._pump(client_reader, upstream_writer, delayed=False),
                 self._pump(upstream_reader, client_writer, delayed=True),
             )
-        except asyncio.CancelledError:
-            pass  # the proxy is shutting down; asyncio would log a cancelled connection callback as an error
 
     async def _pump(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, *, delayed: bool) -> None:
         try:

@@ -5,7 +5,6 @@ RFC 9457 problem, as REST's are, instead of strawberry's plain-text answer."""
 from typing import Any
 
 import orjson
-
 from cross_web import AsyncHTTPRequestAdapter, HTTPException  # strawberry's own request adapter and refusal
 from fastapi import Request, WebSocket
 from fastapi.responses import Response
